@@ -1,0 +1,3 @@
+module github.com/jwtexp/jwtexp
+
+go 1.23
