@@ -1,55 +1,182 @@
-// Package jwtexp reads the exp claim of a JWT without verifying it, so that a
-// server can reject expired bearer tokens early; the result must never be used
-// to accept a token.
+// Package jwtexp reads the expiry of a JWT bearer token WITHOUT verifying its
+// signature, so that a server may reject an expired token early but must
+// never use the result to accept one.
+//
+// # Security
+//
+// Nothing here is verified: not the signature, not the issuer, not the
+// audience. Anyone can mint a token with any exp. The only safe use of
+// [UnverifiedExp], [Expired] and [ExpiredAt] is to turn a request away
+// before the real verifier runs (a token that claims to be expired is
+// useless to its holder either way); a token that is not expired must still
+// go through full verification. [Middleware] follows that rule: it only ever
+// rejects.
+//
+// # Semantics
+//
+// A token is three base64url segments separated by dots (RFC 7519 §7.2,
+// RFC 7515 §7.1). Only the payload is read; the header and signature are
+// neither decoded nor checked, so the same rules cover JWS of any alg,
+// "none" included. The exp claim is a NumericDate (RFC 7519 §2, §4.1.4):
+// a JSON number of seconds since the Unix epoch, possibly fractional. jwtexp
+// takes its exact decimal value, floored to the nanosecond, with no float
+// rounding. The errors tell apart what cannot be a JWT at all ([ErrNotJWT],
+// for opaque tokens, which callers should let pass), a JWT whose claims are
+// broken ([ErrMalformed]) and one without exp ([ErrNoExp]).
+//
+// # Cost
+//
+// Every function runs in time linear in the token's length, with no heap
+// allocation and bounded stack, whatever the input: a 1 MiB token, 100 000
+// dots or JSON nested 10 000 deep cost what their length costs.
 package jwtexp
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
 )
 
-// TEMPORARY naive implementation; the real scanner replaces it.
-
+// Errors returned by [UnverifiedExp]. They are distinct sentinels: compare
+// with errors.Is.
 var (
-	ErrNotJWT    = errors.New("jwtexp: not a JWT")
-	ErrMalformed = errors.New("jwtexp: malformed JWT payload")
-	ErrNoExp     = errors.New("jwtexp: JWT has no exp claim")
+	// ErrNotJWT means the token cannot be told to be a JWT: not three
+	// dot-separated segments, a payload that is empty or not base64url, or a
+	// payload that is not a JSON object. Opaque access tokens, PASETO and
+	// JWE (five segments) land here. Callers should let such tokens pass to
+	// the real verifier.
+	ErrNotJWT = errors.New("jwtexp: not a JWT")
+
+	// ErrMalformed means the payload is a JSON object that is invalid as
+	// encoding/json's Valid decides, or whose exp is not a JSON number,
+	// appears more than once, or is 2^62 seconds or more away from the epoch
+	// in either direction.
+	ErrMalformed = errors.New("jwtexp: malformed JWT claims")
+
+	// ErrNoExp means the payload is a valid JSON object without a top-level
+	// "exp" member. An exp nested inside another claim does not count.
+	ErrNoExp = errors.New("jwtexp: JWT has no exp claim")
 )
 
+// DefaultSkew is the clock skew that [Middleware] tolerates by default, and
+// a sensible value for [Expired]: a token counts as expired only once it has
+// been expired for this long, so that a server whose clock runs ahead of the
+// issuer's does not reject tokens that are still good.
 const DefaultSkew = 60 * time.Second
 
+// UnverifiedExp returns the exp claim of a compact JWT without verifying
+// anything; see the package documentation for why the result may only be
+// used to reject a token.
+//
+// Surrounding ASCII whitespace (space, tab, CR, LF) is ignored. The result
+// is the exact value of exp, floored to the nanosecond, as [time.Unix]
+// returns it (in the local time zone). exp 0 and -0 are the epoch, not an
+// absent claim. On error the result is the zero [time.Time] and the error is
+// [ErrNotJWT], [ErrMalformed] or [ErrNoExp].
+//
+// UnverifiedExp does not allocate and is safe for concurrent use.
 func UnverifiedExp(token string) (time.Time, error) {
-	parts := strings.Split(strings.Trim(token, " \t\r\n"), ".")
-	if len(parts) != 3 || parts[1] == "" {
-		return time.Time{}, ErrNotJWT
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return time.Time{}, ErrNotJWT
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return time.Time{}, ErrMalformed
-	}
-	raw, ok := m["exp"]
+	payload, ok := payloadSegment(token)
 	if !ok {
+		return time.Time{}, ErrNotJWT
+	}
+	var s scanner
+	if err := s.scanBase64URL(payload); err != nil {
+		return time.Time{}, err
+	}
+	if !s.sawExp {
 		return time.Time{}, ErrNoExp
 	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil {
+	sec, nsec, ok := s.exp.unix()
+	if !ok {
 		return time.Time{}, ErrMalformed
 	}
-	return time.Unix(int64(f), 0), nil
+	return time.Unix(sec, nsec), nil
 }
 
+// Expired reports whether token carries an exp that is at least skew in the
+// past, by the wall clock. It is ExpiredAt(token, time.Now(), skew); see
+// [ExpiredAt].
 func Expired(token string, skew time.Duration) bool {
 	return ExpiredAt(token, time.Now(), skew)
 }
 
+// ExpiredAt reports whether, at the instant now, token has been expired for
+// at least skew: whether [UnverifiedExp] succeeds and now >= exp + skew.
+//
+// At now == exp the token is expired: RFC 7519 §4.1.4 requires the current
+// time to be before exp. A positive skew forgives clocks that run ahead of
+// the issuer's ([DefaultSkew] is a common choice); a negative skew treats
+// tokens about to expire as expired. Any error from [UnverifiedExp] gives
+// false: a token whose expiry cannot be read is left to the real verifier.
+// No skew overflows, whatever the exp.
+//
+// ExpiredAt does not allocate and is safe for concurrent use.
 func ExpiredAt(token string, now time.Time, skew time.Duration) bool {
 	exp, err := UnverifiedExp(token)
+	// |exp| < 2^62 s and |skew| < 2^34 s, so exp.Add(skew) cannot overflow
+	// time.Time's 64-bit seconds, where now.Sub(exp) could saturate.
 	return err == nil && !now.Before(exp.Add(skew))
+}
+
+// payloadSegment returns the middle of exactly three dot-separated segments
+// (RFC 7519 §7.2 step 1), if it is not empty, after trimming the ASCII
+// whitespace that copy and paste leave around a token.
+func payloadSegment(token string) (string, bool) {
+	token = trimSpace(token)
+	first := strings.IndexByte(token, '.')
+	if first < 0 {
+		return "", false
+	}
+	rest := token[first+1:]
+	second := strings.IndexByte(rest, '.')
+	if second <= 0 || strings.IndexByte(rest[second+1:], '.') >= 0 {
+		return "", false
+	}
+	return rest[:second], true
+}
+
+func trimSpace(s string) string {
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// isSpace reports JSON's insignificant whitespace (RFC 8259 §2), which is
+// also the set trimmed around a token.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+// scanBase64URL decodes the payload segment chunk by chunk into a buffer on
+// the stack and feeds each chunk to the JSON scanner, so memory stays
+// bounded whatever the token's size. Every chunk is decoded even after the
+// JSON is found broken: a payload that is not base64url is ErrNotJWT, which
+// takes precedence over ErrMalformed.
+func (s *scanner) scanBase64URL(payload string) error {
+	data, ok := unpad(payload)
+	if !ok {
+		return ErrNotJWT
+	}
+	var buf [decodedChunk]byte
+	var jsonErr error
+	for len(data) > 0 {
+		n := min(len(data), encodedChunk)
+		m, ok := decodeBase64URL(buf[:], data[:n])
+		if !ok {
+			return ErrNotJWT
+		}
+		data = data[n:]
+		if jsonErr == nil {
+			jsonErr = s.feed(buf[:m])
+		}
+	}
+	if jsonErr != nil {
+		return jsonErr
+	}
+	return s.finish()
 }
