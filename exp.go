@@ -81,11 +81,8 @@ func UnverifiedExp(token string) (time.Time, error) {
 		return time.Time{}, ErrNotJWT
 	}
 	var s scanner
-	if err := s.scanBase64URL(payload); err != nil {
+	if err := s.scan(payload); err != nil {
 		return time.Time{}, err
-	}
-	if !s.sawExp {
-		return time.Time{}, ErrNoExp
 	}
 	sec, nsec, ok := s.exp.unix()
 	if !ok {
@@ -150,33 +147,4 @@ func trimSpace(s string) string {
 // also the set trimmed around a token.
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
-}
-
-// scanBase64URL decodes the payload segment chunk by chunk into a buffer on
-// the stack and feeds each chunk to the JSON scanner, so memory stays
-// bounded whatever the token's size. Every chunk is decoded even after the
-// JSON is found broken: a payload that is not base64url is ErrNotJWT, which
-// takes precedence over ErrMalformed.
-func (s *scanner) scanBase64URL(payload string) error {
-	data, ok := unpad(payload)
-	if !ok {
-		return ErrNotJWT
-	}
-	var buf [decodedChunk]byte
-	var jsonErr error
-	for len(data) > 0 {
-		n := min(len(data), encodedChunk)
-		m, ok := decodeBase64URL(buf[:], data[:n])
-		if !ok {
-			return ErrNotJWT
-		}
-		data = data[n:]
-		if jsonErr == nil {
-			jsonErr = s.feed(buf[:m])
-		}
-	}
-	if jsonErr != nil {
-		return jsonErr
-	}
-	return s.finish()
 }

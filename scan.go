@@ -1,407 +1,481 @@
 package jwtexp
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // The scanner validates the decoded payload exactly as encoding/json's Valid
 // does (RFC 8259 grammar, nesting at most 10 000 deep, invalid UTF-8 inside
-// strings allowed) while it looks for the top-level exp member. It is a
-// state machine fed one chunk at a time, so neither the payload's size nor
-// its nesting costs heap memory or recursion; each state that can span many
-// bytes (strings, digits, whitespace) has a tight loop of its own.
+// strings allowed) while it looks for the top-level exp member. It pulls
+// bytes from a reader that decodes the payload a chunk at a time into a
+// buffer on the stack, and it tracks nesting in a fixed bit stack instead
+// of recursing, so neither the payload's size nor its depth costs heap
+// memory. It is written as straight-line code over the grammar, member →
+// value → after, rather than a table of states: every transition has a
+// branch of its own, which the processor predicts well.
 
 // maxDepth is encoding/json's maxNestingDepth: a payload nested deeper is
 // invalid JSON to json.Valid, and so ErrMalformed here.
 const maxDepth = 10000
 
-type scanState uint8
-
-const (
-	stStart      scanState = iota // before the payload's first byte, which must be '{'
-	stKeyOrEnd                    // after '{'
-	stKey                         // after ',' in an object
-	stColon                       // after a key
-	stValueOrEnd                  // after '['
-	stValue                       // after ':', or ',' in an array
-	stAfterValue                  // after a member's or element's value
-	stEnd                         // after the closing '}': only whitespace may follow
-	stString                      // inside a string
-	stEscape                      // after '\' in a string
-	stUnicode                     // inside the hex digits of \uXXXX
-	stLiteral                     // inside true, false or null
-	stMinus                       // after a number's '-'
-	stZero                        // after a number's leading 0
-	stInt                         // in a number's integer digits
-	stDot                         // after a number's '.'
-	stFrac                        // in a number's fraction digits
-	stE                           // after a number's 'e' or 'E'
-	stESign                       // after the exponent's sign
-	stExpDigits                   // in a number's exponent digits
-)
-
 type scanner struct {
-	state scanState
+	r     reader
 	depth int
 	// arrays has bit d set when the container at depth d is an array rather
 	// than an object: 1.25 KiB that bound the nesting without the heap.
 	arrays [maxDepth/64 + 1]uint64
 
-	key   bool   // the string being scanned is an object key
-	match int    // how many bytes of "exp" a top-level key matched so far, or -1
-	hex   uint16 // the code unit of a \uXXXX escape so far
-	nhex  int    // how many of its hex digits were seen
-	lit   string // what is still to come of true, false or null
-
-	inExp  bool // the value being scanned is the top-level exp
 	sawExp bool
 	exp    decimal
 }
 
-// stringByte[c] is true for the bytes a string may hold as they are:
-// RFC 8259 §7 excludes '"', '\' and the control characters below 0x20.
-// Bytes from 0x80 up pass whether or not they form valid UTF-8, as in
-// json.Valid.
-var stringByte = func() (t [256]bool) {
-	for c := 0x20; c < 256; c++ {
-		t[c] = c != '"' && c != '\\'
+// scan reads the whole payload. It returns ErrNotJWT when the payload is not
+// base64url or not a JSON object, and ErrMalformed when it is an object
+// but not valid JSON, or its exp cannot be a NumericDate.
+func (s *scanner) scan(payload string) error {
+	if !s.r.reset(payload) {
+		return ErrNotJWT
 	}
-	return t
-}()
+	err := s.claims()
+	if err != nil {
+		s.r.drain() // a payload that is not base64url is not a JWT, however broken its JSON
+	}
+	if s.r.bad {
+		return ErrNotJWT
+	}
+	return err
+}
 
-// feed scans the next chunk of the payload. It returns ErrNotJWT if the
-// payload does not start with '{', and ErrMalformed as soon as the bytes
-// cannot be valid JSON or the exp member cannot be a valid NumericDate.
-func (s *scanner) feed(b []byte) error {
-	for i := 0; i < len(b); {
-		switch s.state {
-		case stString:
-			j := i
-			for j < len(b) && stringByte[b[j]] {
-				j++
-			}
-			if s.match >= 0 {
-				s.matchKey(b[i:j])
-			}
-			if j == len(b) {
-				return nil
-			}
-			i = j + 1
-			switch b[j] {
-			case '"':
-				if err := s.endString(); err != nil {
-					return err
-				}
-			case '\\':
-				s.state = stEscape
-			default:
-				return ErrMalformed // a raw control character
-			}
-		case stEscape:
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.match = -1 // none of these unescapes to a letter of "exp"
-				s.state = stString
-			case 'u':
-				s.hex, s.nhex = 0, 0
-				s.state = stUnicode
-			default:
+// claims scans the top-level object; see the grammar in RFC 8259 §2-§7.
+func (s *scanner) claims() error {
+	r := &s.r
+	c, ok := r.token()
+	// RFC 7519 §7.2 step 10: the claims are a JSON object. Anything else,
+	// such as a JWS over arbitrary bytes, is not a JWT.
+	if !ok || c != '{' {
+		return ErrNotJWT
+	}
+	s.push(false)
+	if c, ok = r.token(); c == '}' {
+		goto closed
+	}
+
+member: // c is the first byte of an object member
+	if c != '"' {
+		return ErrMalformed
+	}
+	if s.depth == 1 {
+		if isExp, ok := s.topLevelKey(); !ok {
+			return ErrMalformed
+		} else if isExp {
+			if c, ok = r.token(); c != ':' {
 				return ErrMalformed
 			}
-			i++
-		case stUnicode:
-			v, ok := hexValue(b[i])
+			if c, ok = r.token(); !s.expValue(c) {
+				return ErrMalformed
+			}
+			goto after
+		}
+	} else if !r.skipString() {
+		return ErrMalformed
+	}
+	if c, ok = r.token(); c != ':' {
+		return ErrMalformed
+	}
+	c, ok = r.token()
+
+	// value: c is the first byte of a value
+value:
+	switch c {
+	case '"':
+		if !r.skipString() {
+			return ErrMalformed
+		}
+	case '{':
+		if !s.push(false) {
+			return ErrMalformed
+		}
+		if c, ok = r.token(); c != '}' {
+			goto member
+		}
+		s.pop()
+	case '[':
+		if !s.push(true) {
+			return ErrMalformed
+		}
+		if c, ok = r.token(); c != ']' {
+			goto value
+		}
+		s.pop()
+	case 't':
+		ok = r.literal("rue")
+	case 'f':
+		ok = r.literal("alse")
+	case 'n':
+		ok = r.literal("ull")
+	default:
+		ok = s.number(c, false)
+	}
+	if !ok {
+		return ErrMalformed
+	}
+
+after: // a value is complete; c is unused
+	c, ok = r.token()
+	if s.inArray() {
+		switch c {
+		case ',':
+			c, ok = r.token()
+			goto value
+		case ']':
+			s.pop()
+			goto after
+		}
+		return ErrMalformed
+	}
+	switch c {
+	case ',':
+		c, ok = r.token()
+		goto member
+	case '}':
+		if s.pop(); s.depth > 0 {
+			goto after
+		}
+		goto closed
+	}
+	return ErrMalformed
+
+closed: // the top-level object is complete: only whitespace may follow
+	if _, ok = r.token(); ok {
+		return ErrMalformed
+	}
+	if !s.sawExp {
+		return ErrNoExp
+	}
+	return nil
+}
+
+// topLevelKey scans a top-level member's name, after its opening quote,
+// and reports whether it is "exp". Names are compared after unescaping, so
+// "\u0065xp" is exp, and case-sensitively, as RFC 7519 §4 requires.
+func (s *scanner) topLevelKey() (isExp, ok bool) {
+	const name = "exp"
+	r := &s.r
+	matched := 0 // bytes of name matched so far, or -1
+	for {
+		n := r.stringRun()
+		if matched >= 0 {
+			// Compare the run with what is left of name; a longer run
+			// cannot match.
+			if matched+n <= len(name) && string(r.buf[r.i:r.i+n]) == name[matched:matched+n] {
+				matched += n
+			} else {
+				matched = -1
+			}
+		}
+		if r.i += n; r.i == r.n {
+			if !r.more() {
+				return false, false
+			}
+			continue
+		}
+		c := r.buf[r.i]
+		r.i++
+		switch c {
+		case '"':
+			return matched == len(name), true
+		case '\\':
+			u, ok := r.escape()
 			if !ok {
-				return ErrMalformed
+				return false, false
 			}
-			s.hex = s.hex<<4 | uint16(v)
-			if s.nhex++; s.nhex == 4 {
-				// A key is compared after unescaping, so "\u0065xp" is exp.
-				if s.match >= 0 {
-					if s.hex < 0x80 {
-						s.matchByte(byte(s.hex))
-					} else {
-						s.match = -1
-					}
-				}
-				s.state = stString
-			}
-			i++
-		case stLiteral:
-			if b[i] != s.lit[0] {
-				return ErrMalformed
-			}
-			if s.lit = s.lit[1:]; s.lit == "" {
-				s.state = stAfterValue
-			}
-			i++
-		case stMinus, stZero, stInt, stDot, stFrac, stE, stESign, stExpDigits:
-			var err error
-			if i, err = s.number(b, i); err != nil {
-				return err
+			if matched >= 0 && matched < len(name) && u == rune(name[matched]) {
+				matched++
+			} else {
+				matched = -1
 			}
 		default:
-			c := b[i]
-			i++
-			if isSpace(c) {
-				continue
-			}
-			if err := s.structural(c); err != nil {
-				return err
-			}
+			return false, false // a raw control character
 		}
-	}
-	return nil
-}
-
-// finish reports whether the payload, now seen in full, was one complete
-// JSON object.
-func (s *scanner) finish() error {
-	switch s.state {
-	case stEnd:
-		return nil
-	case stStart:
-		return ErrNotJWT // empty or only whitespace: no '{' to call it a JWT
-	default:
-		return ErrMalformed // truncated
 	}
 }
 
-// structural handles a non-whitespace byte between tokens.
-func (s *scanner) structural(c byte) error {
-	switch s.state {
-	case stStart:
-		// RFC 7519 §7.2 step 10: the claims are a JSON object. Anything
-		// else, such as a JWS over arbitrary bytes, is not a JWT.
-		if c != '{' {
-			return ErrNotJWT
-		}
-		return s.push(false)
-	case stKeyOrEnd:
-		if c == '}' {
-			s.pop()
-			return nil
-		}
-		fallthrough
-	case stKey:
-		if c != '"' {
-			return ErrMalformed
-		}
-		s.beginString(true)
-	case stColon:
-		if c != ':' {
-			return ErrMalformed
-		}
-		s.state = stValue
-	case stValueOrEnd:
-		if c == ']' {
-			s.pop()
-			return nil
-		}
-		return s.value(c)
-	case stValue:
-		return s.value(c)
-	case stAfterValue:
-		inArray := s.arrays[s.depth/64]&(1<<(s.depth%64)) != 0
-		switch {
-		case c == ',' && inArray:
-			s.state = stValue
-		case c == ',':
-			s.state = stKey
-		case c == ']' && inArray, c == '}' && !inArray:
-			s.pop()
-		default:
-			return ErrMalformed
-		}
-	default: // stEnd
-		return ErrMalformed
+// expValue checks that exp appears once and scans its value, starting
+// with c, into s.exp.
+func (s *scanner) expValue(c byte) bool {
+	// RFC 7519 §4 lets a parser reject duplicate claim names or take the
+	// last; parsers disagree, so an attacker could show the real verifier
+	// another exp than this one. Rejecting is the one safe choice.
+	if s.sawExp {
+		return false
 	}
-	return nil
-}
-
-// value handles the first byte of a value.
-func (s *scanner) value(c byte) error {
+	s.sawExp = true
 	// RFC 7519 §2: a NumericDate is a JSON number, never a string of one.
-	if s.inExp && c != '-' && !isDigit(c) {
-		return ErrMalformed
-	}
-	switch {
-	case c == '{':
-		return s.push(false)
-	case c == '[':
-		return s.push(true)
-	case c == '"':
-		s.beginString(false)
-	case c == '-':
-		if s.inExp {
-			s.exp.neg = true
+	return (c == '-' || isDigit(c)) && s.number(c, true)
+}
+
+// number scans a number whose first byte c was already read; RFC 8259 §6:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. With exp set, the digits
+// go to s.exp; other numbers are only validated.
+func (s *scanner) number(c byte, exp bool) bool {
+	r := &s.r
+	d := &s.exp
+	if c == '-' {
+		if exp {
+			d.neg = true
 		}
-		s.state = stMinus
-	case c == '0':
-		s.digit(c, false)
-		s.state = stZero
-	case isDigit(c):
-		s.digit(c, false)
-		s.state = stInt
-	case c == 't':
-		s.lit, s.state = "rue", stLiteral
-	case c == 'f':
-		s.lit, s.state = "alse", stLiteral
-	case c == 'n':
-		s.lit, s.state = "ull", stLiteral
-	default:
-		return ErrMalformed
-	}
-	return nil
-}
-
-func (s *scanner) push(array bool) error {
-	if s.depth == maxDepth {
-		return ErrMalformed
-	}
-	s.depth++
-	word, bit := s.depth/64, uint(s.depth%64)
-	if array {
-		s.arrays[word] |= 1 << bit
-		s.state = stValueOrEnd
-	} else {
-		s.arrays[word] &^= 1 << bit
-		s.state = stKeyOrEnd
-	}
-	return nil
-}
-
-func (s *scanner) pop() {
-	s.depth--
-	if s.depth == 0 {
-		s.state = stEnd
-	} else {
-		s.state = stAfterValue
-	}
-}
-
-func (s *scanner) beginString(key bool) {
-	s.key = key
-	s.match = -1
-	if key && s.depth == 1 {
-		s.match = 0 // only top-level members count
-	}
-	s.state = stString
-}
-
-func (s *scanner) endString() error {
-	if !s.key {
-		s.state = stAfterValue
-		return nil
-	}
-	s.state = stColon
-	if s.match == len("exp") {
-		// RFC 7519 §4 lets a parser reject duplicate claim names or take
-		// the last; parsers disagree, so an attacker could show the real
-		// verifier another exp than this one. Rejecting is the one safe
-		// choice.
-		if s.sawExp {
-			return ErrMalformed
+		if c, _ = r.next(); !isDigit(c) {
+			return false
 		}
-		s.sawExp, s.inExp = true, true
+	} else if !isDigit(c) {
+		return false
 	}
-	return nil
+	if exp {
+		d.digit(c-'0', false)
+	}
+	if c != '0' { // a leading 0 stands alone
+		s.digits(exp, false)
+	}
+	if c, ok := r.peek(); ok && c == '.' {
+		r.i++
+		if c, ok = r.peek(); !ok || !isDigit(c) {
+			return false
+		}
+		s.digits(exp, true)
+	}
+	if c, ok := r.peek(); ok && (c == 'e' || c == 'E') {
+		r.i++
+		if c, ok = r.peek(); ok && (c == '+' || c == '-') {
+			if exp && c == '-' {
+				d.expNeg = true
+			}
+			r.i++
+		}
+		if c, ok = r.peek(); !ok || !isDigit(c) {
+			return false
+		}
+		for c, ok := r.peek(); ok && isDigit(c); c, ok = r.peek() {
+			if exp {
+				d.exponentDigit(c - '0')
+			}
+			r.i++
+		}
+	}
+	return true
 }
 
-// matchKey compares the next unescaped bytes of a top-level key with
-// "exp", case-sensitively as RFC 7519 §4 requires.
-func (s *scanner) matchKey(b []byte) {
-	for _, c := range b {
-		if s.matchByte(c); s.match < 0 {
+// digits consumes a run of digits, recording them in s.exp if exp is set.
+func (s *scanner) digits(exp, frac bool) {
+	r := &s.r
+	for {
+		i := r.i
+		for i < r.n && isDigit(r.buf[i]) {
+			if exp {
+				s.exp.digit(r.buf[i]-'0', frac)
+			}
+			i++
+		}
+		r.i = i
+		if i < r.n || !r.more() {
 			return
 		}
 	}
 }
 
-func (s *scanner) matchByte(c byte) {
-	if s.match < len("exp") && c == "exp"[s.match] {
-		s.match++
+func (s *scanner) push(array bool) bool {
+	if s.depth == maxDepth {
+		return false
+	}
+	s.depth++
+	word, bit := s.depth/64, uint(s.depth%64)
+	if array {
+		s.arrays[word] |= 1 << bit
 	} else {
-		s.match = -1
+		s.arrays[word] &^= 1 << bit
+	}
+	return true
+}
+
+func (s *scanner) pop() { s.depth-- }
+
+func (s *scanner) inArray() bool {
+	return s.arrays[s.depth/64]&(1<<(s.depth%64)) != 0
+}
+
+// reader hands out the decoded payload byte by byte, decoding the next
+// chunk of base64url whenever the buffer runs dry.
+type reader struct {
+	src  string // base64url not yet decoded
+	buf  [decodedChunk]byte
+	i, n int  // buf[i:n] is decoded and not yet read
+	bad  bool // src held something that is not base64url
+}
+
+// reset starts reading payload, reporting whether its length and padding
+// can be base64url at all.
+func (r *reader) reset(payload string) bool {
+	src, ok := unpad(payload)
+	r.src, r.bad = src, !ok
+	return ok
+}
+
+// more decodes the next chunk into buf, which must be fully read, and
+// reports whether there is anything to read.
+func (r *reader) more() bool {
+	if len(r.src) == 0 || r.bad {
+		return false
+	}
+	k := min(len(r.src), encodedChunk)
+	n, ok := decodeBase64URL(r.buf[:], r.src[:k])
+	r.src = r.src[k:]
+	r.i, r.n, r.bad = 0, n, !ok
+	return ok
+}
+
+// drain decodes the rest of the payload, only to validate it.
+func (r *reader) drain() {
+	for r.more() {
 	}
 }
 
-// number scans a number from b[i], in whatever state it was left at the
-// end of the previous chunk, and returns the index of the first byte after
-// it. Digits of the top-level exp go to s.exp.
-func (s *scanner) number(b []byte, i int) (int, error) {
-	for i < len(b) {
-		c := b[i]
-		switch s.state {
-		case stMinus:
-			if !isDigit(c) {
-				return i, ErrMalformed
-			}
-			s.digit(c, false)
-			s.state = stInt
-			if c == '0' {
-				s.state = stZero
-			}
-		case stInt, stFrac, stExpDigits:
-			if isDigit(c) {
-				if s.state == stExpDigits {
-					s.exponentDigit(c)
-				} else {
-					s.digit(c, s.state == stFrac)
-				}
-				break
-			}
-			if c == '.' && s.state == stInt {
-				s.state = stDot
-				break
-			}
-			fallthrough
-		case stZero:
-			switch {
-			case c == '.' && s.state == stZero:
-				s.state = stDot
-			case (c == 'e' || c == 'E') && s.state != stExpDigits:
-				s.state = stE
-			default:
-				s.inExp = false
-				s.state = stAfterValue
-				return i, nil // c belongs to what follows
-			}
-		case stDot:
-			if !isDigit(c) {
-				return i, ErrMalformed
-			}
-			s.digit(c, true)
-			s.state = stFrac
-		case stE:
-			if c == '+' || c == '-' {
-				if s.inExp && c == '-' {
-					s.exp.expNeg = true
-				}
-				s.state = stESign
-				break
-			}
-			fallthrough
-		case stESign:
-			if !isDigit(c) {
-				return i, ErrMalformed
-			}
-			s.state = stExpDigits
-			s.exponentDigit(c)
+// next returns the next byte, and false at the end of the payload.
+func (r *reader) next() (byte, bool) {
+	if r.i < r.n {
+		c := r.buf[r.i]
+		r.i++
+		return c, true
+	}
+	return r.nextChunk()
+}
+
+func (r *reader) nextChunk() (byte, bool) {
+	if !r.more() {
+		return 0, false
+	}
+	r.i++
+	return r.buf[0], true
+}
+
+// peek returns the next byte without consuming it.
+func (r *reader) peek() (byte, bool) {
+	if r.i == r.n && !r.more() {
+		return 0, false
+	}
+	return r.buf[r.i], true
+}
+
+// token returns the next byte that is not JSON whitespace (RFC 8259 §2),
+// and false at the end of the payload.
+//
+// At the end of the payload the byte is 0, which no rule of the grammar
+// accepts, so most callers need not look at the bool.
+func (r *reader) token() (byte, bool) {
+	if r.i < r.n {
+		// The common case: no whitespace, which is all at or below ' '.
+		if c := r.buf[r.i]; c > ' ' {
+			r.i++
+			return c, true
 		}
-		i++
 	}
-	return i, nil
+	return r.tokenAfterSpace()
 }
 
-// digit and exponentDigit record a digit of the top-level exp's
-// significand and exponent; other numbers are only validated.
-func (s *scanner) digit(c byte, frac bool) {
-	if s.inExp {
-		s.exp.digit(c-'0', frac)
+func (r *reader) tokenAfterSpace() (byte, bool) {
+	for {
+		c, ok := r.next()
+		if !ok || !isSpace(c) {
+			return c, ok
+		}
 	}
 }
 
-func (s *scanner) exponentDigit(c byte) {
-	if s.inExp {
-		s.exp.exponentDigit(c - '0')
+// literal consumes rest, the remainder of true, false or null.
+func (r *reader) literal(rest string) bool {
+	for i := 0; i < len(rest); i++ {
+		if c, _ := r.next(); c != rest[i] {
+			return false
+		}
 	}
+	return true
+}
+
+// skipString consumes a string after its opening quote.
+func (r *reader) skipString() bool {
+	for {
+		if r.i += r.stringRun(); r.i == r.n {
+			if !r.more() {
+				return false
+			}
+			continue
+		}
+		c := r.buf[r.i]
+		r.i++
+		switch c {
+		case '"':
+			return true
+		case '\\':
+			if _, ok := r.escape(); !ok {
+				return false
+			}
+		default:
+			return false // a raw control character
+		}
+	}
+}
+
+// escape consumes an escape sequence after its backslash (RFC 8259 §7)
+// and returns the code unit it stands for.
+func (r *reader) escape() (rune, bool) {
+	c, _ := r.next()
+	switch c {
+	case '"', '\\', '/':
+		return rune(c), true
+	case 'b', 'f', 'n', 'r', 't':
+		return '\b', true // which control character does not matter here
+	case 'u':
+		var u rune
+		for range 4 {
+			c, _ := r.next()
+			v, ok := hexValue(c)
+			if !ok {
+				return 0, false
+			}
+			u = u<<4 | rune(v)
+		}
+		return u, true
+	}
+	return 0, false
+}
+
+// stringRun returns how many of the unread bytes a string may hold as they
+// are: RFC 8259 §7 excludes '"', '\' and the control characters below 0x20.
+// Bytes from 0x80 up pass whether or not they form valid UTF-8, as in
+// json.Valid. Eight bytes are tested at a time with the SWAR "has a zero
+// byte" trick, whose lowest flagged byte is always a true hit. The last
+// eight-byte load may reach past r.n into stale bytes of buf; they are
+// never counted.
+func (r *reader) stringRun() int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	b, n := r.buf[r.i:], r.n-r.i
+	i := 0
+	for ; i < n && len(b)-i >= 8; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		quote, backslash := x^(ones*'"'), x^(ones*'\\')
+		special := (quote-ones)&^quote | (backslash-ones)&^backslash | (x-ones*0x20)&^x
+		if special &= highs; special != 0 {
+			return min(i+bits.TrailingZeros64(special)/8, n)
+		}
+	}
+	for ; i < n; i++ {
+		if c := b[i]; c < 0x20 || c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return n
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

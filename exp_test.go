@@ -1,0 +1,480 @@
+package jwtexp
+
+import (
+	"bufio"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// header is {"alg":"RS256","typ":"JWT"}; it is never decoded.
+const header = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"
+
+// jwt wraps claims, verbatim, into a compact JWS with a fake signature.
+func jwt(claims string) string {
+	return header + "." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2lnbmF0dXJl"
+}
+
+// nest wraps `{"a":` + inner + `}` in depth-1 further levels of arrays, so
+// the whole payload is nested depth deep.
+func nest(depth int, inner string) string {
+	return `{"a":` + strings.Repeat("[", depth-1) + inner + strings.Repeat("]", depth-1) + `}`
+}
+
+// padded returns the padded base64url of claims, which must not be a
+// multiple of 3 bytes long, so that the padding is there.
+func padded(claims string) string {
+	p := base64.URLEncoding.EncodeToString([]byte(claims))
+	if !strings.HasSuffix(p, "=") {
+		panic("no padding for " + claims)
+	}
+	return header + "." + p + ".sig"
+}
+
+// trailingBits returns a token whose payload's last character has the
+// unused low bits of the final partial quantum set: {"exp":12} is 10 bytes,
+// so 14 characters of which the last carries 4 unused bits.
+func trailingBits() string {
+	p := base64.RawURLEncoding.EncodeToString([]byte(`{"exp":12}`))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, p[len(p)-1])
+	return header + "." + p[:len(p)-1] + string(alphabet[last|0xF]) + ".sig"
+}
+
+type expCase struct {
+	name  string
+	token string
+	want  time.Time // for err == nil
+	err   error
+}
+
+func ok(name, token string, sec, nsec int64) expCase {
+	return expCase{name: name, token: token, want: time.Unix(sec, nsec)}
+}
+
+func bad(name, token string, err error) expCase {
+	return expCase{name: name, token: token, err: err}
+}
+
+// expCases covers every rule of UnverifiedExp, and the tokens users meet
+// in the wild.
+var expCases = []expCase{
+	// Shape (RFC 7519 §7.2): three segments, only the payload is read.
+	ok("integer", jwt(`{"exp":1700000000}`), 1700000000, 0),
+	ok("surrounding whitespace", " \t\r\n"+jwt(`{"exp":1700000000}`)+"\r\n", 1700000000, 0),
+	ok("header and signature not checked", "!!!."+base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1}`))+".***", 1, 0),
+	ok("alg none, empty signature", "eyJhbGciOiJub25lIn0."+base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1}`))+".", 1, 0),
+	ok("empty header", "."+base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1}`))+".", 1, 0),
+	bad("empty", "", ErrNotJWT),
+	bad("whitespace only", " \t\r\n", ErrNotJWT),
+	bad("opaque token", "2YotnFZFEjr1zCsicMWpAA", ErrNotJWT),
+	bad("two segments", header+"."+base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1}`)), ErrNotJWT),
+	bad("four segments", jwt(`{"exp":1}`)+".x", ErrNotJWT),
+	bad("JWE, five segments", "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp2ojaHV7LFpZcgV7T6DVZKTyKOMTYUmKoTCVJRgckCL9kiMT03JGeipsEdY3mx_etLbbWSrFr05kLzcSr4qKAq7YN7e9jwQRb23nfa6c9d-StnImGyFDbSv04uVuxIp5Zms1gNxKKK2Da14B8S4rzVRltdYwam_lDp5XnZAYpQdb76FdIKLaVmqgfwX7XWRxv2322i-vDxRfqNzo_tETKzpVLzfiwQyeyPGLBIO56YJ7eObdv0je81860ppamavo35UgoRdbYaBcoh9QcfylQr66oc6vFWXRcZ_ZT2LawVCWTIy3brGPi6UklfCpIMfIjf7iGdXKHzg.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ", ErrNotJWT),
+	bad("empty payload", header+"..sig", ErrNotJWT),
+	bad("only dots", "..", ErrNotJWT),
+	bad("PASETO", "v4.public.eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDowMCswMDowMCJ9v3Jt8mx_TdM2ceTGoqwrh4yDFn0XsHvvV_D0DtwQxVrJEBMl0F2caAdgnpKlt4p7xBnx1HcO-SPo8FPp214HDw.eyJraWQiOiJ6VmhNaVBCUDlmUmYyc25FY1Q3Z0ZUaW9lQTlDT2NOeTlEZmdMMVc2MGhhTiJ9", ErrNotJWT),
+	ok("BOM before the token is in the unread header", "\ufeff"+jwt(`{"exp":1}`), 1, 0),
+	ok("NUL after the token is in the unread signature", jwt(`{"exp":1}`)+"\x00", 1, 0),
+	bad("NUL in the payload segment", header+".eyJleHAiOjF9\x00.sig", ErrNotJWT),
+
+	// Base64url (RFC 7515 §2, RFC 4648 §5).
+	ok("padded with one =", padded(`{"exp":170000000}`), 170000000, 0),
+	ok("padded with two =", padded(`{"exp":1700000000 }`), 1700000000, 0),
+	ok("non-zero trailing bits", trailingBits(), 12, 0),
+	bad("plus sign", header+".eyJleHAiOjE+fQ.sig", ErrNotJWT),
+	bad("slash", header+".eyJleHAiOjE/fQ.sig", ErrNotJWT),
+	bad("newline inside payload", header+".eyJleHAi\nOjF9.sig", ErrNotJWT),
+	bad("CRLF inside payload", header+".eyJleHAi\r\nOjF9.sig", ErrNotJWT),
+	bad("space inside payload", header+".eyJleHAi OjF9.sig", ErrNotJWT),
+	bad("length 4n+1", header+".eyJleHAiOjF9A.sig", ErrNotJWT),
+	bad("padding on a full quantum", header+".eyJleHAiOjF9=.sig", ErrNotJWT),
+	bad("three padding characters", header+".eyJleHAiOjE===.sig", ErrNotJWT),
+	bad("padding too short", header+".eyJleHAiOjF9AA=.sig", ErrNotJWT),
+	bad("padding too long", header+".eyJleHAiOjF9AAA==.sig", ErrNotJWT),
+	bad("padding in the middle", header+".eyJl=HAiOjF9.sig", ErrNotJWT),
+	bad("only padding", header+".====.sig", ErrNotJWT),
+	bad("standard alphabet", header+"."+base64.StdEncoding.EncodeToString([]byte(`{"exp":1,"x":"???"}`))+".sig", ErrNotJWT),
+
+	// The claims must be a JSON object (RFC 7519 §7.2 step 10).
+	bad("array", jwt(`[{"exp":1}]`), ErrNotJWT),
+	bad("string", jwt(`"exp"`), ErrNotJWT),
+	bad("number", jwt(`1700000000`), ErrNotJWT),
+	bad("BOM in the payload", jwt("\ufeff{\"exp\":1}"), ErrNotJWT),
+	bad("payload only whitespace", jwt(" \n"), ErrNotJWT),
+	bad("binary payload", jwt("\x00\x01\x02"), ErrNotJWT),
+	ok("leading JSON whitespace", jwt(" \t\r\n{\"exp\":1}"), 1, 0),
+	ok("trailing JSON whitespace", jwt("{\"exp\":1} \t\r\n"), 1, 0),
+	ok("whitespace everywhere", jwt("{ \"a\" : [ 1 , { } , [ ] ] , \"exp\" : 1 }"), 1, 0),
+	ok("CRLF-formatted claims", jwt("{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}"), 1300819380, 0),
+
+	// Invalid JSON is ErrMalformed, exactly as json.Valid decides.
+	bad("truncated", jwt(`{"exp":1`), ErrMalformed),
+	bad("truncated string", jwt(`{"exp":1,"a":"x`), ErrMalformed),
+	bad("trailing garbage", jwt(`{"exp":1}x`), ErrMalformed),
+	bad("two objects", jwt(`{"exp":1}{}`), ErrMalformed),
+	bad("trailing comma", jwt(`{"exp":1,}`), ErrMalformed),
+	bad("single quotes", jwt(`{'exp':1}`), ErrMalformed),
+	bad("unquoted key", jwt(`{exp:1}`), ErrMalformed),
+	bad("control character in string", jwt("{\"a\":\"\t\",\"exp\":1}"), ErrMalformed),
+	bad("bad escape", jwt(`{"a":"\x","exp":1}`), ErrMalformed),
+	bad("short unicode escape", jwt(`{"a":"\u12","exp":1}`), ErrMalformed),
+	bad("leading zero", jwt(`{"exp":01}`), ErrMalformed),
+	bad("leading plus", jwt(`{"exp":+1}`), ErrMalformed),
+	bad("bare dot", jwt(`{"exp":1.}`), ErrMalformed),
+	bad("dot first", jwt(`{"exp":.5}`), ErrMalformed),
+	bad("bare exponent", jwt(`{"exp":1e}`), ErrMalformed),
+	bad("NaN", jwt(`{"exp":NaN}`), ErrMalformed),
+	bad("Infinity", jwt(`{"exp":Infinity}`), ErrMalformed),
+	bad("bad literal", jwt(`{"a":tru,"exp":1}`), ErrMalformed),
+	bad("mismatched brackets", jwt(`{"a":[1},"exp":1}`), ErrMalformed),
+	bad("nesting 10001 deep", jwt(nest(10001, "1")), ErrMalformed),
+	ok("nesting 10000 deep", jwt(`{"exp":1,`+nest(10000, "1")[1:]), 1, 0),
+	ok("invalid UTF-8 in a string", jwt("{\"a\":\"\xff\xfe\",\"exp\":1}"), 1, 0),
+	ok("escapes", jwt(`{"a\"\\\/\b\f\n\r\t\u00e9\uD83D\uDE00":"\u0000","exp":1}`), 1, 0),
+
+	// Duplicate exp (RFC 7519 §4): rejected, since parsers disagree.
+	bad("duplicate exp", jwt(`{"exp":1,"exp":2}`), ErrMalformed),
+	bad("duplicate exp, one escaped", jwt(`{"exp":1,"\u0065xp":1}`), ErrMalformed),
+	bad("duplicate exp, one a string", jwt(`{"exp":1,"exp":"1"}`), ErrMalformed),
+	ok("exp spelled \\u0065xp", jwt(`{"\u0065xp":1700000000}`), 1700000000, 0),
+	ok("exp spelled e\\u0078\\u0070", jwt(`{"e\u0078\u0070":1700000000}`), 1700000000, 0),
+	ok("duplicate nested exp", jwt(`{"a":{"exp":1,"exp":2},"exp":3}`), 3, 0),
+	ok("duplicate other claim", jwt(`{"iat":1,"iat":2,"exp":3}`), 3, 0),
+
+	// exp must be a JSON number (RFC 7519 §2 NumericDate).
+	bad("exp as RFC 3339 string", jwt(`{"exp":"2023-11-14T22:13:20Z"}`), ErrMalformed),
+	bad("exp as numeric string", jwt(`{"exp":"1700000000"}`), ErrMalformed),
+	bad("exp null", jwt(`{"exp":null}`), ErrMalformed),
+	bad("exp true", jwt(`{"exp":true}`), ErrMalformed),
+	bad("exp false", jwt(`{"exp":false}`), ErrMalformed),
+	bad("exp array", jwt(`{"exp":[1700000000]}`), ErrMalformed),
+	bad("exp object", jwt(`{"exp":{"v":1700000000}}`), ErrMalformed),
+
+	// |exp| >= 2^62 s, go-jose's bound.
+	bad("1e19", jwt(`{"exp":1e19}`), ErrMalformed),
+	bad("max int64", jwt(`{"exp":9223372036854775807}`), ErrMalformed),
+	bad("1e400", jwt(`{"exp":1e400}`), ErrMalformed),
+	bad("-1e400", jwt(`{"exp":-1e400}`), ErrMalformed),
+	bad("2^62", jwt(`{"exp":4611686018427387904}`), ErrMalformed),
+	bad("-2^62", jwt(`{"exp":-4611686018427387904}`), ErrMalformed),
+	bad("2^62 as a fraction", jwt(`{"exp":4611686018427387.904e3}`), ErrMalformed),
+	bad("huge exponent", jwt(`{"exp":1e99999999999999999999999}`), ErrMalformed),
+	ok("2^62 - 1", jwt(`{"exp":4611686018427387903}`), 4611686018427387903, 0),
+	ok("just below 2^62", jwt(`{"exp":4611686018427387903.999999999999}`), 4611686018427387903, 999999999),
+	ok("just above -2^62", jwt(`{"exp":-4611686018427387903.5}`), -4611686018427387904, 500000000),
+
+	// No exp at the top level.
+	bad("empty object", jwt(`{}`), ErrNoExp),
+	bad("nested exp", jwt(`{"sub":"x","ext":{"exp":1700000000}}`), ErrNoExp),
+	bad("exp in an array", jwt(`{"a":[{"exp":1}]}`), ErrNoExp),
+	bad("EXP is not exp", jwt(`{"EXP":1700000000}`), ErrNoExp),
+	bad("Exp is not exp", jwt(`{"Exp":1700000000}`), ErrNoExp),
+	bad("prefix", jwt(`{"ex":1}`), ErrNoExp),
+	bad("longer", jwt(`{"expires":1}`), ErrNoExp),
+	bad("exp as a value", jwt(`{"claim":"exp"}`), ErrNoExp),
+	bad("escaped non-match", jwt(`{"\u0065x\u0070\n":1}`), ErrNoExp),
+	bad("exp with NUL", jwt(`{"exp\u0000":1}`), ErrNoExp),
+
+	// The number, exactly, floored to the nanosecond.
+	ok("exponent", jwt(`{"exp":1.7e9}`), 1700000000, 0),
+	ok("exponent with sign", jwt(`{"exp":17E+8}`), 1700000000, 0),
+	ok("negative exponent", jwt(`{"exp":170000000000e-2}`), 1700000000, 0),
+	ok("nanoseconds", jwt(`{"exp":1700000000.123456789}`), 1700000000, 123456789),
+	ok("below a nanosecond is floored", jwt(`{"exp":1700000000.9999999999}`), 1700000000, 999999999),
+	ok("Laravel fractional exp", jwt(`{"exp":1644948329.528239}`), 1644948329, 528239000),
+	ok("float64 would round this", jwt(`{"exp":1700000000.000000001}`), 1700000000, 1),
+	ok("negative", jwt(`{"exp":-1.5}`), -2, 500000000),
+	ok("negative integer", jwt(`{"exp":-86400}`), -86400, 0),
+	ok("negative below a nanosecond", jwt(`{"exp":-1e-10}`), -1, 999999999),
+	ok("negative tiny", jwt(`{"exp":-1e-99999}`), -1, 999999999),
+	ok("positive tiny", jwt(`{"exp":1e-99999}`), 0, 0),
+	ok("one nanosecond", jwt(`{"exp":1e-9}`), 0, 1),
+	ok("negative nanosecond", jwt(`{"exp":-0.000000001}`), -1, 999999999),
+	ok("zero is the epoch", jwt(`{"exp":0}`), 0, 0),
+	ok("negative zero", jwt(`{"exp":-0}`), 0, 0),
+	ok("zero with exponent", jwt(`{"exp":0.0e999999}`), 0, 0),
+	ok("many digits", jwt(`{"exp":1700000000.`+strings.Repeat("9", 1000)+`}`), 1700000000, 999999999),
+	ok("many leading zeros", jwt(`{"exp":0.`+strings.Repeat("0", 1000)+`1e1010}`), 1000000000, 0),
+	ok("many trailing zeros", jwt(`{"exp":1`+strings.Repeat("0", 1000)+`e-991}`), 1000000000, 0),
+	ok("other numbers around", jwt(`{"iat":-1e-5,"exp":1.5,"nbf":-2.5e-3}`), 1, 500000000),
+	ok("realistic claims", jwt(`{"iss":"https://issuer.example","sub":"248289761001","aud":["mcp","api"],"exp":1700000000,"iat":1699996400,"nbf":1699996400,"scope":"tools:read tools:call","email":"jane@example.com","azp":"client","custom":{"exp":"nested","tags":[true,false,null]}}`), 1700000000, 0),
+}
+
+func TestUnverifiedExp(t *testing.T) {
+	for _, tc := range expCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := UnverifiedExp(tc.token)
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+				assert.True(t, got.IsZero(), "the time on error must be zero, got %v", got)
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, got.Equal(tc.want), "got %v (%d.%09d), want %v", got, got.Unix(), got.Nanosecond(), tc.want)
+			assert.Equal(t, tc.want, got, "same instant and location as time.Unix")
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	errs := []error{ErrNotJWT, ErrMalformed, ErrNoExp}
+	for i, err := range errs {
+		assert.True(t, strings.HasPrefix(err.Error(), "jwtexp: "), err.Error())
+		for j, other := range errs {
+			assert.Equal(t, i == j, errors.Is(fmt.Errorf("wrapped: %w", err), other), "%v vs %v", err, other)
+		}
+	}
+}
+
+func TestExpiredAt(t *testing.T) {
+	// The extreme skews are ±9223372036.854775807 s (and ...808 below).
+	const maxSkewSeconds = math.MaxInt64 / int64(time.Second)
+	exp := time.Unix(1700000000, 500000000)
+	tok := jwt(`{"exp":1700000000.5}`)
+	far := jwt(`{"exp":4611686018427387903.999999999}`)
+	past := jwt(`{"exp":-4611686018427387903.999999999}`)
+	epoch := time.Unix(0, 0)
+	tests := []struct {
+		name  string
+		token string
+		now   time.Time
+		skew  time.Duration
+		want  bool
+	}{
+		{"before exp", tok, exp.Add(-time.Nanosecond), 0, false},
+		{"at exp: RFC 7519 says MUST be before", tok, exp, 0, true},
+		{"after exp", tok, exp.Add(time.Hour), 0, true},
+		{"within skew", tok, exp.Add(DefaultSkew - time.Nanosecond), DefaultSkew, false},
+		{"at the end of skew", tok, exp.Add(DefaultSkew), DefaultSkew, true},
+		{"negative skew, about to expire", tok, exp.Add(-30 * time.Second), -30 * time.Second, true},
+		{"negative skew, not yet", tok, exp.Add(-30*time.Second - time.Nanosecond), -30 * time.Second, false},
+		{"epoch is expired", jwt(`{"exp":0}`), epoch, 0, true},
+		{"not a JWT is not expired", "opaque", exp.Add(time.Hour), 0, false},
+		{"malformed is not expired", jwt(`{"exp":"1"}`), exp.Add(time.Hour), 0, false},
+		{"no exp is not expired", jwt(`{}`), exp.Add(time.Hour), 0, false},
+		{"max exp, max skew", far, epoch, math.MaxInt64, false},
+		{"max exp, min skew, now epoch", far, epoch, math.MinInt64, false},
+		{"min exp, min skew", past, epoch, math.MinInt64, true},
+		{"min exp, max skew", past, epoch, math.MaxInt64, true},
+		{"max exp, max skew, now just before", far, time.Unix(1<<62+maxSkewSeconds, 854775805), math.MaxInt64, false},
+		{"max exp, max skew, now at the end", far, time.Unix(1<<62+maxSkewSeconds, 854775806), math.MaxInt64, true},
+		{"min exp, min skew, now at the end", past, time.Unix(-1<<62-maxSkewSeconds, -854775807), math.MinInt64, true},
+		{"min exp, min skew, now just before", past, time.Unix(-1<<62-maxSkewSeconds, -854775808), math.MinInt64, false},
+		{"monotonic now", tok, time.Now(), 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, ExpiredAt(tc.token, tc.now, tc.skew))
+		})
+	}
+}
+
+func TestExpired(t *testing.T) {
+	assert.True(t, Expired(jwt(`{"exp":1600000000}`), DefaultSkew), "2020 is past")
+	assert.False(t, Expired(jwt(`{"exp":4102444800}`), DefaultSkew), "2100 is ahead")
+	assert.False(t, Expired("opaque", -time.Hour))
+	now := time.Now().Unix()
+	assert.True(t, Expired(jwt(fmt.Sprintf(`{"exp":%d}`, now+3600)), -2*time.Hour), "negative skew")
+	assert.False(t, Expired(jwt(fmt.Sprintf(`{"exp":%d}`, now-60)), 2*time.Hour), "positive skew")
+}
+
+// hostileTokens are the inputs from the security requirements: each must be
+// handled in linear time without a heap allocation.
+func hostileTokens() map[string]string {
+	big := strings.Repeat("x", 1<<20)
+	return map[string]string{
+		"1 MiB string claim": jwt(`{"a":"` + big + `","exp":1}`),
+		"1 MiB exp":          jwt(`{"exp":1.` + strings.Repeat("9", 1<<20) + `}`),
+		"1 MiB token":        big[:1<<20-2] + "..",
+		"100000 dots":        strings.Repeat(".", 100000),
+		"100000 dots in JWT": jwt(`{"exp":1}`) + strings.Repeat(".", 100000),
+		"nesting 10000 deep": jwt(nest(10000, "1")),
+		"nesting 10001 deep": jwt(nest(10001, "1")),
+		"nesting 500000":     jwt(`{"a":` + strings.Repeat("[", 500000)),
+		"unclosed objects":   jwt(strings.Repeat(`{"a":`, 100000)),
+		"1 MiB of digits":    jwt(`{"exp":` + strings.Repeat("9", 1<<20) + `}`),
+		"1 MiB of zeros":     jwt(`{"exp":0.` + strings.Repeat("0", 1<<20) + `1}`),
+		"1 MiB whitespace":   jwt("{" + strings.Repeat(" ", 1<<20) + `"exp":1}`),
+		"1 MiB of escapes":   jwt(`{"a":"` + strings.Repeat(`\u0065`, 1<<18) + `","exp":1}`),
+		"1 MiB bad base64":   header + "." + strings.Repeat("A", 1<<20) + "!.sig",
+	}
+}
+
+// TestNoAllocations pins the zero-allocation promise: UnverifiedExp and
+// ExpiredAt decode into a stack buffer and keep all state in a fixed-size
+// struct, so no input, however large or deep, may cost a heap allocation.
+// A regression here (say a []byte(string) conversion, or a buffer that
+// escapes) would show up as allocations on the hot path of every request.
+func TestNoAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("AllocsPerRun over 1 MiB inputs")
+	}
+	inputs := map[string]string{}
+	for _, tc := range expCases {
+		inputs[tc.name] = tc.token
+	}
+	for name, tok := range hostileTokens() {
+		inputs[name] = tok
+	}
+	now := time.Now()
+	for name, tok := range inputs {
+		if n := testing.AllocsPerRun(5, func() { _, _ = UnverifiedExp(tok) }); n != 0 {
+			t.Errorf("UnverifiedExp(%s): %v allocations", name, n)
+		}
+		if n := testing.AllocsPerRun(5, func() { ExpiredAt(tok, now, DefaultSkew) }); n != 0 {
+			t.Errorf("ExpiredAt(%s): %v allocations", name, n)
+		}
+	}
+}
+
+func TestHostileInputs(t *testing.T) {
+	want := map[string]error{
+		"1 MiB string claim": nil,
+		"1 MiB exp":          nil,
+		"1 MiB token":        ErrNotJWT,
+		"100000 dots":        ErrNotJWT,
+		"100000 dots in JWT": ErrNotJWT,
+		"nesting 10000 deep": ErrNoExp,
+		"nesting 10001 deep": ErrMalformed,
+		"nesting 500000":     ErrMalformed,
+		"unclosed objects":   ErrMalformed,
+		"1 MiB of digits":    ErrMalformed,
+		"1 MiB of zeros":     nil,
+		"1 MiB whitespace":   nil,
+		"1 MiB of escapes":   nil,
+		"1 MiB bad base64":   ErrNotJWT,
+	}
+	for name, tok := range hostileTokens() {
+		t.Run(name, func(t *testing.T) {
+			_, err := UnverifiedExp(tok)
+			assert.Equal(t, errorClass(want[name]), errorClass(err))
+			assertMatchesOracle(t, tok)
+		})
+	}
+}
+
+// assertMatchesOracle checks UnverifiedExp against the math/big oracle:
+// the same error class, and the same instant in the same location.
+func assertMatchesOracle(t testing.TB, token string) {
+	t.Helper()
+	got, gotErr := UnverifiedExp(token)
+	want, wantErr := oracleExp(token)
+	if errorClass(gotErr) != errorClass(wantErr) || !cmp.Equal(got, want) || got != want {
+		q := token
+		if len(q) > 200 {
+			q = q[:200] + "…"
+		}
+		t.Fatalf("UnverifiedExp(%q)\n got  %v, %v (%d.%09d)\n want %v, %v (%d.%09d)", q,
+			got, gotErr, got.Unix(), got.Nanosecond(), want, wantErr, want.Unix(), want.Nanosecond())
+	}
+}
+
+func TestOracleAgreesWithTable(t *testing.T) {
+	for _, tc := range expCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := oracleExp(tc.token)
+			assert.Equal(t, errorClass(tc.err), errorClass(err))
+			assert.Equal(t, tc.want, got)
+			assertMatchesOracle(t, tc.token)
+		})
+	}
+}
+
+// TestPeerTokens runs the 220 real tokens from golang-jwt's and go-jose's
+// test suites through both implementations.
+func TestPeerTokens(t *testing.T) {
+	tokens := peerTokens(t)
+	require.Len(t, tokens, 220)
+	classes := map[string]int{}
+	for _, tok := range tokens {
+		assertMatchesOracle(t, tok)
+		_, err := UnverifiedExp(tok)
+		classes[errorClass(err)]++
+	}
+	t.Logf("peer tokens by class: %v", classes)
+	// The corpus holds real JWTs with exp and non-JWT payloads both.
+	assert.NotZero(t, classes["ok"])
+	assert.NotZero(t, classes[ErrNotJWT.Error()])
+}
+
+func peerTokens(t testing.TB) []string {
+	f, err := os.Open("testdata/peer-tokens.txt")
+	require.NoError(t, err)
+	defer f.Close()
+	var tokens []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" {
+			tokens = append(tokens, line)
+		}
+	}
+	require.NoError(t, sc.Err())
+	return tokens
+}
+
+// TestChunkBoundaries slides every kind of token across the boundary
+// between two decoded chunks, where the scanner must resume mid-token.
+func TestChunkBoundaries(t *testing.T) {
+	tails := []string{
+		`"exp":1700000000.123456789e0}`,
+		`"\u0065xp":-1.5E-3}`,
+		`"e\u0078p":1,"exp":2}`,
+		`"a":[true,false,null,{"b":"c\"\\"}],"exp":0}`,
+		`"a":"\ud83d\ude00","exp":17e8}`,
+		`"exp":"1700000000"}`,
+		`"exp":1700000000} x`,
+		`"exp":tru}`,
+		`"exp":1e4611686018427387904}`,
+	}
+	for _, tail := range tails {
+		for pad := decodedChunk - 80; pad <= decodedChunk+20; pad++ {
+			claims := `{"p":"` + strings.Repeat("x", pad) + `",` + tail
+			assertMatchesOracle(t, jwt(claims))
+			claims = `{"p":` + strings.Repeat(" ", pad) + `0,` + tail
+			assertMatchesOracle(t, jwt(claims))
+		}
+	}
+}
+
+func FuzzUnverifiedExp(f *testing.F) {
+	for _, tc := range expCases {
+		f.Add(tc.token)
+	}
+	for _, tok := range peerTokens(f) {
+		f.Add(tok)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		assertMatchesOracle(t, token)
+	})
+}
+
+// FuzzClaims fuzzes the decoded payload, which random tokens rarely reach:
+// the bytes are wrapped into a well-formed token, padded or not.
+func FuzzClaims(f *testing.F) {
+	for _, tc := range expCases {
+		parts := strings.Split(strings.TrimSpace(tc.token), ".")
+		if len(parts) == 3 {
+			if claims, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+				f.Add(claims, false)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, claims []byte, pad bool) {
+		enc := base64.RawURLEncoding
+		if pad {
+			enc = base64.URLEncoding
+		}
+		assertMatchesOracle(t, header+"."+enc.EncodeToString(claims)+".sig")
+	})
+}
