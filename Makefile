@@ -1,0 +1,42 @@
+# make test is the one test command: formatting, vet, staticcheck, the race
+# tests of every module, every benchmark once (so none rots) and every fuzz
+# target for a few seconds. CI runs it on a clean clone (.ci/run).
+
+# The root module is the stdlib-only library; bench/ and examples/ are nested
+# modules that carry the third-party dependencies.
+MODULES     := . bench examples
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME    ?= 5s
+GO          ?= go
+
+# Fuzz targets as package:target.
+FUZZ := .:FuzzUnverifiedExp .:FuzzClaims .:FuzzMiddlewareAuthorization ./cmd/jwtexp:FuzzRun
+
+.PHONY: test fmt vet staticcheck unit bench-smoke fuzz bench
+
+test: fmt vet staticcheck unit bench-smoke fuzz
+
+fmt:
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	@set -e; for m in $(MODULES); do echo "== go vet ($$m)"; (cd $$m && $(GO) vet ./...); done
+
+staticcheck:
+	@set -e; for m in $(MODULES); do echo "== staticcheck ($$m)"; (cd $$m && $(GO) run $(STATICCHECK) ./...); done
+
+unit:
+	@set -e; for m in $(MODULES); do echo "== go test -race ($$m)"; (cd $$m && $(GO) test -race -count=1 ./...); done
+
+bench-smoke:
+	@set -e; for m in $(MODULES); do echo "== benchmarks once ($$m)"; (cd $$m && $(GO) test -run '^$$' -bench . -benchtime 1x ./...); done
+
+fuzz:
+	@set -e; for f in $(FUZZ); do pkg=$${f%%:*}; target=$${f##*:}; \
+		echo "== fuzz $$target ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; done
+
+# make bench measures the comparison table quoted in the README.
+bench:
+	cd bench && $(GO) test -run '^$$' -bench . -count 10 | tee /tmp/jwtexp-bench.txt
+	cd bench && $(GO) run golang.org/x/perf/cmd/benchstat@latest /tmp/jwtexp-bench.txt
