@@ -1,0 +1,144 @@
+package jwtexp
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Challenge is one Bearer challenge for a WWW-Authenticate response header
+// (RFC 6750 §3, RFC 9110 §11.6.1). Each field is one auth-param; an empty
+// field is omitted. The zero value is the bare challenge "Bearer".
+//
+// Use it to write the header yourself, for example from a handler given to
+// [WithErrorHandler], or from a handler that calls [Expired] directly.
+// A Challenge is a plain value and safe to copy and to use concurrently.
+type Challenge struct {
+	// Realm is the protection space (RFC 9110 §11.5). When set it is the
+	// first parameter.
+	Realm string
+	// Scope is the space-delimited list of scopes the resource needs
+	// (RFC 6750 §3).
+	Scope string
+	// ResourceMetadata is the URL of the OAuth protected resource metadata
+	// (RFC 9728 §5.1), which MCP clients use to find the authorization
+	// server.
+	ResourceMetadata string
+	// Error is the RFC 6750 §3.1 error code, such as "invalid_token".
+	// RFC 6750 §3.1 says to leave it empty when the request carried no
+	// credentials at all.
+	Error string
+	// ErrorDescription is human-readable text for developers (RFC 6750 §3).
+	ErrorDescription string
+}
+
+// String returns c as a WWW-Authenticate field value: the auth-scheme
+// "Bearer", then the non-empty parameters in the fixed order realm, error,
+// error_description, resource_metadata, scope, separated by ", ". That order
+// puts realm first as RFC 6750 §3 shows it, and keeps the error next to its
+// description. Every value is sent as an RFC 9110 §5.6.4 quoted-string, with
+// `"` and `\` escaped as quoted-pairs; realm must be a quoted-string anyway
+// (RFC 9110 §11.5).
+//
+// A quoted-string cannot carry control characters (0x00–0x1F and DEL), so
+// String replaces each with a space: the result is always one valid,
+// single-line challenge, never a header-splitting one. [Middleware] instead
+// rejects such option values at construction. Bytes of 0x80 and above pass
+// unchanged as obs-text; RFC 9110 §5.5 advises US-ASCII.
+func (c Challenge) String() string {
+	params := [...]struct{ name, value string }{
+		{"realm", c.Realm},
+		{"error", c.Error},
+		{"error_description", c.ErrorDescription},
+		{"resource_metadata", c.ResourceMetadata},
+		{"scope", c.Scope},
+	}
+	n := len("Bearer")
+	for _, p := range params {
+		if p.value != "" {
+			n += len(", ") + len(p.name) + len(`=""`) + len(p.value) + strings.Count(p.value, `"`) + strings.Count(p.value, `\`)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString("Bearer")
+	sep := " "
+	for _, p := range params {
+		if p.value == "" {
+			continue
+		}
+		b.WriteString(sep)
+		sep = ", "
+		b.WriteString(p.name)
+		b.WriteString(`="`)
+		for i := 0; i < len(p.value); i++ {
+			switch ch := p.value[i]; {
+			case ch == '"' || ch == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(ch)
+			case isCTL(ch):
+				b.WriteByte(' ')
+			default:
+				b.WriteByte(ch)
+			}
+		}
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+// isCTL reports whether ch is an ASCII control character (RFC 5234 CTL),
+// which no header field value may carry except HTAB; HTAB is treated as a
+// control character too, so that every value stays on one visible line.
+func isCTL(ch byte) bool { return ch < 0x20 || ch == 0x7f }
+
+// checkParamValue returns an error when v cannot be sent verbatim inside a
+// quoted-string parameter of a challenge: it rejects control characters
+// (including HTAB and DEL). `"` and `\` are fine, since [Challenge.String]
+// escapes them.
+func checkParamValue(option, v string) error {
+	for i := 0; i < len(v); i++ {
+		if isCTL(v[i]) {
+			return fmt.Errorf("jwtexp: %s: control character %#02x at byte %d cannot be sent in a WWW-Authenticate header", option, v[i], i)
+		}
+	}
+	return nil
+}
+
+// checkResourceMetadata returns an error unless v is an absolute http or
+// https URL with a host, written with RFC 3986 characters only: an MCP client
+// fetches it to discover the authorization server (RFC 9728 §5.1), so a
+// relative, opaque or unparsable URL would break the re-authorization the 401
+// is meant to start.
+func checkResourceMetadata(v string) error {
+	const option = "WithResourceMetadata"
+	if v == "" {
+		return fmt.Errorf("jwtexp: %s: empty URL; leave the option out to send no resource_metadata", option)
+	}
+	for i := 0; i < len(v); i++ {
+		if !isURIChar(v[i]) {
+			return fmt.Errorf("jwtexp: %s: %q: byte %#02x at %d is not allowed in a URL (RFC 3986)", option, v, v[i], i)
+		}
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return fmt.Errorf("jwtexp: %s: %v", option, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("jwtexp: %s: %q is not an absolute http or https URL", option, v)
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("jwtexp: %s: %q has no host", option, v)
+	}
+	return nil
+}
+
+// isURIChar reports whether ch may appear in an RFC 3986 URI: unreserved,
+// reserved, or the '%' of a pct-encoding.
+func isURIChar(ch byte) bool {
+	switch {
+	case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", ch) >= 0
+}

@@ -1,0 +1,930 @@
+package jwtexp
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// mwNow is the fixed instant every middleware test judges at.
+var mwNow = time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC)
+
+func mwClock() time.Time { return mwNow }
+
+// mwJWT returns a realistic RS256-shaped access token (about 900 bytes) whose
+// payload carries the claims of a typical IdP token and, unless expClaim is
+// empty, `"exp":<expClaim>` written verbatim. The signature is 256
+// deterministic bytes, the size of an RSA-2048 signature; it is never checked.
+func mwJWT(expClaim string) string {
+	header := `{"alg":"RS256","typ":"at+jwt","kid":"2025-06-rsa-key-01"}`
+	exp := ""
+	if expClaim != "" {
+		exp = `"exp":` + expClaim + `,`
+	}
+	payload := `{"iss":"https://auth.example.com/realms/mcp","sub":"f3b2c1d0-9a8b-4c7d-8e6f-5a4b3c2d1e0f",` +
+		`"aud":["https://mcp.example.com/mcp","account"],` + exp +
+		`"iat":1749985200,"nbf":1749985200,"jti":"8d7c6b5a-4e3f-4a1b-9c8d-7e6f5a4b3c2d",` +
+		`"scope":"openid profile email mcp:tools mcp:resources","email":"ada@example.com","email_verified":true,` +
+		`"azp":"mcp-inspector","sid":"0a1b2c3d-4e5f-4607-8192-a3b4c5d6e7f8",` +
+		`"realm_access":{"roles":["offline_access","uma_authorization"]},"tenant":"acme"}`
+	var sig []byte
+	for block := sha256.Sum256([]byte(payload)); len(sig) < 256; block = sha256.Sum256(block[:]) {
+		sig = append(sig, block[:]...)
+	}
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(sig[:256])
+}
+
+func mwExpAt(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+
+var (
+	mwFresh     = mwJWT(mwExpAt(mwNow.Add(time.Hour)))
+	mwExpired   = mwJWT(mwExpAt(mwNow.Add(-time.Hour)))
+	mwNoExp     = mwJWT("")
+	mwMalformed = mwJWT(`"2025-06-15T13:00:00Z"`) // exp must be a number
+	mwOpaque    = "2YotnFZFEjr1zCsicMWpAA"        // RFC 6749 §4.1.3 example
+	mwMetadata  = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
+)
+
+// Expected responses.
+const (
+	mwExpiredBody   = `{"error":"invalid_token","error_description":"The access token expired"}`
+	mwMalformedBody = `{"error":"invalid_token","error_description":"The access token is malformed"}`
+)
+
+// mwNext is the wrapped handler: it records that it ran and sets headers
+// that must never appear on a rejection.
+type mwNext struct{ called atomic.Int32 }
+
+func (n *mwNext) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n.called.Add(1)
+	w.Header().Set("X-Next", "1")
+	w.Header().Set("Www-Authenticate", `Next realm="leak"`)
+	w.Header().Set("Cache-Control", "max-age=3600")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, "next")
+}
+
+type mwResult struct {
+	next   bool
+	status int
+	header http.Header
+	body   string
+}
+
+// mwServe runs req through Middleware(opts...) in front of mwNext and
+// records the outcome.
+func mwServe(t testing.TB, req *http.Request, opts ...Option) mwResult {
+	t.Helper()
+	next := &mwNext{}
+	rec := httptest.NewRecorder()
+	Middleware(opts...)(next).ServeHTTP(rec, req)
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return mwResult{next: next.called.Load() > 0, status: res.StatusCode, header: res.Header, body: string(body)}
+}
+
+// mwSplitPayload inserts sep in the middle of tok's payload segment.
+func mwSplitPayload(tok, sep string) string {
+	i := strings.IndexByte(tok, '.') + 10
+	return tok[:i] + sep + tok[i:]
+}
+
+// mwRequest builds a request with one Authorization field line per entry
+// of auth.
+func mwRequest(method, target string, auth ...string) *http.Request {
+	req := httptest.NewRequest(method, target, nil)
+	for _, a := range auth {
+		req.Header.Add("Authorization", a)
+	}
+	return req
+}
+
+// checkPassed fails unless the request reached next and the response is
+// exactly what next wrote.
+func checkPassed(t testing.TB, got mwResult) {
+	t.Helper()
+	if !got.next || got.status != http.StatusOK || got.body != "next" || got.header.Get("Www-Authenticate") != `Next realm="leak"` {
+		t.Fatalf("want pass-through to next, got next=%v status=%d header=%v body=%q", got.next, got.status, got.header, got.body)
+	}
+}
+
+// checkRejected fails unless got is the built-in 401 with exactly one
+// well-formed challenge whose parameters are wantParams, and the body
+// wantBody (Content-Type application/json, or no Content-Type for an empty
+// body).
+func checkRejected(t testing.TB, got mwResult, wantParams map[string]string, wantBody string) {
+	t.Helper()
+	if got.next {
+		t.Fatal("next handler was called on a rejection")
+	}
+	if got.status != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401", got.status)
+	}
+	if n := len(got.header["Www-Authenticate"]); n != 1 {
+		t.Fatalf("%d WWW-Authenticate field lines, want 1: %q", n, got.header["Www-Authenticate"])
+	}
+	pc, err := checkBearerChallenge(got.header.Get("Www-Authenticate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantParams, pc.Params); diff != "" {
+		t.Fatalf("challenge params (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"no-store"}, got.header["Cache-Control"]); diff != "" {
+		t.Fatalf("Cache-Control (-want +got):\n%s", diff)
+	}
+	wantType := []string{"application/json"}
+	if wantBody == "" {
+		wantType = nil
+	}
+	if diff := cmp.Diff(wantType, got.header["Content-Type"]); diff != "" {
+		t.Fatalf("Content-Type (-want +got):\n%s", diff)
+	}
+	if cl := got.header.Get("Content-Length"); cl != strconv.Itoa(len(wantBody)) {
+		t.Fatalf("Content-Length %q, want %d", cl, len(wantBody))
+	}
+	if got.body != wantBody {
+		t.Fatalf("body %s, want %s", got.body, wantBody)
+	}
+	if got.header.Get("X-Next") != "" {
+		t.Fatal("a header of the next handler leaked")
+	}
+}
+
+// Challenge parameters of the three rejections with only
+// WithResourceMetadata set.
+var (
+	mwExpiredParams   = map[string]string{"error": "invalid_token", "error_description": "The access token expired", "resource_metadata": mwMetadata}
+	mwMalformedParams = map[string]string{"error": "invalid_token", "error_description": "The access token is malformed", "resource_metadata": mwMetadata}
+	mwMissingParams   = map[string]string{"resource_metadata": mwMetadata}
+)
+
+// TestMiddleware covers, one row per rule: where the token comes from,
+// what passes untouched, and what is rejected how.
+func TestMiddleware(t *testing.T) {
+	const (
+		passes    = "pass"
+		expired   = "expired"
+		malformed = "malformed"
+		missing   = "missing"
+	)
+	strict := []Option{WithStrict()}
+	require := []Option{WithRequireToken()}
+	tests := []struct {
+		name   string
+		method string
+		target string
+		auth   []string
+		opts   []Option
+		want   string
+	}{
+		// Tokens.
+		{"fresh token", "POST", "/mcp", []string{"Bearer " + mwFresh}, nil, passes},
+		{"expired token", "POST", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"expired token on GET", "GET", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"expired token on DELETE", "DELETE", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"expired token on any path", "GET", "/tools/list?x=1", []string{"Bearer " + mwExpired}, nil, expired},
+		{"opaque token", "POST", "/mcp", []string{"Bearer " + mwOpaque}, nil, passes},
+		{"opaque token, strict", "POST", "/mcp", []string{"Bearer " + mwOpaque}, strict, passes},
+		{"JWT without exp", "POST", "/mcp", []string{"Bearer " + mwNoExp}, nil, passes},
+		{"JWT without exp, strict", "POST", "/mcp", []string{"Bearer " + mwNoExp}, strict, passes},
+		{"malformed JWT", "POST", "/mcp", []string{"Bearer " + mwMalformed}, nil, passes},
+		{"malformed JWT, strict", "POST", "/mcp", []string{"Bearer " + mwMalformed}, strict, malformed},
+		{"truncated JSON payload", "POST", "/mcp", []string{"Bearer e30." + base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1`)) + ".c2ln"}, nil, passes},
+		{"truncated JSON payload, strict", "POST", "/mcp", []string{"Bearer e30." + base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1`)) + ".c2ln"}, strict, malformed},
+		{"expired token, strict", "POST", "/mcp", []string{"Bearer " + mwExpired}, strict, expired},
+
+		// The Authorization header.
+		{"scheme lower case", "POST", "/mcp", []string{"bearer " + mwExpired}, nil, expired},
+		{"scheme upper case", "POST", "/mcp", []string{"BEARER " + mwExpired}, nil, expired},
+		{"scheme mixed case", "POST", "/mcp", []string{"bEaReR " + mwExpired}, nil, expired},
+		{"several spaces after the scheme", "POST", "/mcp", []string{"Bearer    " + mwExpired}, nil, expired},
+		{"tab after the scheme", "POST", "/mcp", []string{"Bearer\t" + mwExpired}, nil, expired},
+		{"trailing spaces and tabs trimmed", "POST", "/mcp", []string{"Bearer " + mwExpired + " \t "}, nil, expired},
+		{"leading whitespace before the scheme", "POST", "/mcp", []string{"  Bearer " + mwExpired}, nil, expired},
+		{"no separator after the scheme", "POST", "/mcp", []string{"Bearer" + mwExpired}, nil, passes},
+		{"other scheme with a JWT", "POST", "/mcp", []string{"Basic " + mwExpired}, nil, passes},
+		{"DPoP scheme", "POST", "/mcp", []string{"DPoP " + mwExpired}, nil, passes},
+		{"token without scheme", "POST", "/mcp", []string{mwExpired}, nil, passes},
+		{"scheme only", "POST", "/mcp", []string{"Bearer"}, nil, passes},
+		{"scheme and spaces only", "POST", "/mcp", []string{"Bearer   "}, nil, passes},
+		{"space inside the payload: not a JWT", "POST", "/mcp", []string{"Bearer " + mwSplitPayload(mwExpired, " ")}, nil, passes},
+		{"space inside the header segment: still expired", "POST", "/mcp", []string{"Bearer " + mwExpired[:10] + " " + mwExpired[10:]}, nil, expired},
+		{"query-string token is never read", "POST", "/mcp?access_token=" + mwExpired, nil, nil, passes},
+		{"query-string token, token required", "POST", "/mcp?access_token=" + mwFresh, nil, require, missing},
+
+		// Several Authorization field lines: reject if any bearer line would be.
+		{"comma-joined credentials in one line are not a JWT", "POST", "/mcp", []string{"Bearer " + mwExpired + ", Bearer " + mwFresh}, nil, passes},
+		{"two fresh lines", "POST", "/mcp", []string{"Bearer " + mwFresh, "Bearer " + mwFresh}, nil, passes},
+		{"fresh then expired", "POST", "/mcp", []string{"Bearer " + mwFresh, "Bearer " + mwExpired}, nil, expired},
+		{"expired then fresh", "POST", "/mcp", []string{"Bearer " + mwExpired, "Bearer " + mwFresh}, nil, expired},
+		{"Basic then expired", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Bearer " + mwExpired}, nil, expired},
+		{"malformed then expired, strict: first decides", "POST", "/mcp", []string{"Bearer " + mwMalformed, "Bearer " + mwExpired}, strict, malformed},
+		{"expired then malformed, strict: first decides", "POST", "/mcp", []string{"Bearer " + mwExpired, "Bearer " + mwMalformed}, strict, expired},
+		{"fresh then malformed, strict", "POST", "/mcp", []string{"Bearer " + mwFresh, "Bearer " + mwMalformed}, strict, malformed},
+		{"Basic lines only, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Basic YTpi"}, require, missing},
+		{"Basic and fresh lines, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Bearer " + mwFresh}, require, passes},
+
+		// No credentials.
+		{"no Authorization", "POST", "/mcp", nil, nil, passes},
+		{"no Authorization, token required", "POST", "/mcp", nil, require, missing},
+		{"empty Authorization, token required", "POST", "/mcp", []string{""}, require, missing},
+		{"Basic, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz"}, require, missing},
+		{"scheme only, token required", "POST", "/mcp", []string{"Bearer"}, require, missing},
+		{"fresh token, token required", "POST", "/mcp", []string{"Bearer " + mwFresh}, require, passes},
+		{"opaque token, token required", "POST", "/mcp", []string{"Bearer " + mwOpaque}, require, passes},
+		{"expired token, token required", "POST", "/mcp", []string{"Bearer " + mwExpired}, require, expired},
+
+		// Exempt requests.
+		{"OPTIONS with an expired token", "OPTIONS", "/mcp", []string{"Bearer " + mwExpired}, nil, passes},
+		{"OPTIONS without a token, token required", "OPTIONS", "/mcp", nil, require, passes},
+		{"OPTIONS with a malformed token, strict", "OPTIONS", "/mcp", []string{"Bearer " + mwMalformed}, strict, passes},
+		{"lower-case options is another method", "options", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"well-known metadata with an expired token", "GET", "/.well-known/oauth-protected-resource/mcp", []string{"Bearer " + mwExpired}, nil, passes},
+		{"well-known AS metadata, token required", "GET", "/.well-known/oauth-authorization-server", nil, require, passes},
+		{"well-known root", "GET", "/.well-known/", []string{"Bearer " + mwExpired}, nil, passes},
+		{"well-known with a query", "GET", "/.well-known/openid-configuration?x=1", []string{"Bearer " + mwExpired}, nil, passes},
+		{"percent-encoded dot decodes to well-known", "GET", "/%2Ewell-known/oauth-protected-resource", []string{"Bearer " + mwExpired}, nil, passes},
+		{"well-known without trailing slash", "GET", "/.well-known", []string{"Bearer " + mwExpired}, nil, expired},
+		{"well-known prefix of a longer name", "GET", "/.well-known-x/y", []string{"Bearer " + mwExpired}, nil, expired},
+		{"well-known not at the root", "GET", "/mcp/.well-known/x", []string{"Bearer " + mwExpired}, nil, expired},
+		{"dot-dot out of well-known", "GET", "/.well-known/../mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"encoded dot-dot out of well-known", "GET", "/.well-known/%2E%2E/mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"encoded slashes out of well-known", "GET", "/.well-known/x%2F..%2F..%2Fmcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"well-known is case-sensitive", "GET", "/.Well-Known/x", []string{"Bearer " + mwExpired}, nil, expired},
+		{"double slash before well-known", "GET", "//.well-known/x", []string{"Bearer " + mwExpired}, nil, expired},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := append([]Option{WithClock(mwClock), WithResourceMetadata(mwMetadata)}, tc.opts...)
+			got := mwServe(t, mwRequest(tc.method, tc.target, tc.auth...), opts...)
+			switch tc.want {
+			case passes:
+				checkPassed(t, got)
+			case expired:
+				checkRejected(t, got, mwExpiredParams, mwExpiredBody)
+			case malformed:
+				checkRejected(t, got, mwMalformedParams, mwMalformedBody)
+			case missing:
+				checkRejected(t, got, mwMissingParams, "")
+			}
+		})
+	}
+}
+
+// TestMiddlewareChallenge checks the exact WWW-Authenticate value for each
+// combination of the challenge options.
+func TestMiddlewareChallenge(t *testing.T) {
+	const desc = `error="invalid_token", error_description="The access token expired"`
+	tests := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"no options", nil, `Bearer ` + desc},
+		{"realm", []Option{WithRealm("mcp")}, `Bearer realm="mcp", ` + desc},
+		{"resource_metadata", []Option{WithResourceMetadata(mwMetadata)}, `Bearer ` + desc + `, resource_metadata="` + mwMetadata + `"`},
+		{"scope", []Option{WithScope("mcp:tools mcp:resources")}, `Bearer ` + desc + `, scope="mcp:tools mcp:resources"`},
+		{"all, realm first", []Option{WithScope("s"), WithResourceMetadata(mwMetadata), WithRealm("r")},
+			`Bearer realm="r", ` + desc + `, resource_metadata="` + mwMetadata + `", scope="s"`},
+		{"escaping", []Option{WithRealm(`say "hi" \o/`), WithScope(`a"b\c`)},
+			`Bearer realm="say \"hi\" \\o/", ` + desc + `, scope="a\"b\\c"`},
+		{"forged parameter stays inside the value", []Option{WithRealm(`x", error="none`)},
+			`Bearer realm="x\", error=\"none", ` + desc},
+		{"empty realm and scope mean none", []Option{WithRealm(""), WithScope("")}, `Bearer ` + desc},
+		{"later option wins", []Option{WithRealm("a"), WithRealm("b")}, `Bearer realm="b", ` + desc},
+		{"non-ASCII realm passes as obs-text", []Option{WithRealm("café")}, `Bearer realm="café", ` + desc},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := mwServe(t, mwRequest("POST", "/mcp", "Bearer "+mwExpired), append([]Option{WithClock(mwClock)}, tc.opts...)...)
+			if diff := cmp.Diff([]string{tc.want}, got.header["Www-Authenticate"]); diff != "" {
+				t.Fatalf("WWW-Authenticate (-want +got):\n%s", diff)
+			}
+			if _, err := parseChallenge(tc.want); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// Without an error code (RFC 6750 §3.1).
+	got := mwServe(t, mwRequest("POST", "/mcp"), WithRequireToken(), WithRealm("r"), WithScope("s"), WithResourceMetadata(mwMetadata))
+	want := `Bearer realm="r", resource_metadata="` + mwMetadata + `", scope="s"`
+	if diff := cmp.Diff([]string{want}, got.header["Www-Authenticate"]); diff != "" {
+		t.Fatalf("missing token: WWW-Authenticate (-want +got):\n%s", diff)
+	}
+	got = mwServe(t, mwRequest("POST", "/mcp"), WithRequireToken())
+	if diff := cmp.Diff([]string{"Bearer"}, got.header["Www-Authenticate"]); diff != "" {
+		t.Fatalf("missing token, no options: WWW-Authenticate (-want +got):\n%s", diff)
+	}
+}
+
+// TestMiddlewareSkew checks the boundary now >= exp + skew, for default,
+// zero, positive and negative skew, and fractional exp.
+func TestMiddlewareSkew(t *testing.T) {
+	tests := []struct {
+		name    string
+		exp     string
+		opts    []Option
+		expired bool
+	}{
+		{"default skew: exp 61s ago", mwExpAt(mwNow.Add(-61 * time.Second)), nil, true},
+		{"default skew: exp 60s ago is the boundary", mwExpAt(mwNow.Add(-60 * time.Second)), nil, true},
+		{"default skew: exp 59s ago", mwExpAt(mwNow.Add(-59 * time.Second)), nil, false},
+		{"default skew: exp now", mwExpAt(mwNow), nil, false},
+		{"zero skew: exp now", mwExpAt(mwNow), []Option{WithSkew(0)}, true},
+		{"zero skew: exp 1s ahead", mwExpAt(mwNow.Add(time.Second)), []Option{WithSkew(0)}, false},
+		{"zero skew: exp 1ns ahead", mwExpAt(mwNow) + ".000000001", []Option{WithSkew(0)}, false},
+		{"zero skew: exp 1ns ago", mwExpAt(mwNow.Add(-time.Second)) + ".999999999", []Option{WithSkew(0)}, true},
+		{"5m skew: exp 4m ago", mwExpAt(mwNow.Add(-4 * time.Minute)), []Option{WithSkew(5 * time.Minute)}, false},
+		{"5m skew: exp 5m ago", mwExpAt(mwNow.Add(-5 * time.Minute)), []Option{WithSkew(5 * time.Minute)}, true},
+		{"negative skew: exp 30s ahead", mwExpAt(mwNow.Add(30 * time.Second)), []Option{WithSkew(-time.Minute)}, true},
+		{"negative skew: exp 61s ahead", mwExpAt(mwNow.Add(61 * time.Second)), []Option{WithSkew(-time.Minute)}, false},
+		{"exp 0 is long expired", "0", nil, true},
+		{"huge skew", "0", []Option{WithSkew(1<<63 - 1)}, false},
+		{"hugely negative skew", mwExpAt(mwNow.AddDate(200, 0, 0)), []Option{WithSkew(-1 << 63)}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := mwServe(t, mwRequest("GET", "/mcp", "Bearer "+mwJWT(tc.exp)), append([]Option{WithClock(mwClock)}, tc.opts...)...)
+			if tc.expired {
+				checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody)
+			} else {
+				checkPassed(t, got)
+			}
+		})
+	}
+}
+
+// TestMiddlewareMatchesExpiredAt checks that the middleware, which reads
+// exp once with UnverifiedExp, decides exactly as ExpiredAt does.
+func TestMiddlewareMatchesExpiredAt(t *testing.T) {
+	tokens := []string{mwFresh, mwExpired, mwNoExp, mwMalformed, mwOpaque, "", "a.b.c", "e30.e30.", mwJWT("-1.5"), mwJWT("1e9"),
+		mwJWT("1749988800.5"), mwJWT("4611686018427387903"), mwJWT("-4611686018427387903"), mwJWT("1e400")}
+	for _, sec := range []int64{-3600, -61, -60, -59, -1, 0, 1, 59, 60, 61, 3600} {
+		tokens = append(tokens, mwJWT(mwExpAt(mwNow.Add(time.Duration(sec)*time.Second))))
+	}
+	skews := []time.Duration{DefaultSkew, 0, -DefaultSkew, time.Nanosecond, 1<<63 - 1, -1 << 63}
+	nows := []time.Time{mwNow, time.Unix(0, 0), time.Time{}, mwNow.AddDate(1000, 0, 0)}
+	for _, tok := range tokens {
+		for _, skew := range skews {
+			for _, now := range nows {
+				mw := Middleware(WithClock(func() time.Time { return now }), WithSkew(skew))
+				next := &mwNext{}
+				rec := httptest.NewRecorder()
+				mw(next).ServeHTTP(rec, mwRequest("GET", "/mcp", "Bearer "+tok))
+				want := ExpiredAt(tok, now, skew)
+				if got := rec.Code == http.StatusUnauthorized; got != want {
+					t.Errorf("token %.40q… now %v skew %v: rejected=%v, ExpiredAt=%v", tok, now, skew, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestMiddlewareClock checks that the clock is read at most once per
+// request, and only when there is an exp to compare with.
+func TestMiddlewareClock(t *testing.T) {
+	var calls atomic.Int32
+	clock := func() time.Time { calls.Add(1); return mwNow }
+	h := Middleware(WithClock(clock), WithRequireToken(), WithStrict())(&mwNext{})
+	tests := []struct {
+		req  *http.Request
+		want int32
+	}{
+		{mwRequest("GET", "/mcp", "Bearer "+mwFresh), 1},
+		{mwRequest("GET", "/mcp", "Bearer "+mwExpired), 1},
+		{mwRequest("GET", "/mcp", "Bearer "+mwFresh, "Bearer "+mwFresh), 2},
+		{mwRequest("GET", "/mcp", "Bearer "+mwOpaque), 0},
+		{mwRequest("GET", "/mcp", "Bearer "+mwNoExp), 0},
+		{mwRequest("GET", "/mcp", "Bearer "+mwMalformed), 0},
+		{mwRequest("GET", "/mcp"), 0},
+		{mwRequest("OPTIONS", "/mcp", "Bearer "+mwFresh), 0},
+	}
+	for i, tc := range tests {
+		calls.Store(0)
+		h.ServeHTTP(httptest.NewRecorder(), tc.req)
+		if got := calls.Load(); got != tc.want {
+			t.Errorf("request %d: clock read %d times, want %d", i, got, tc.want)
+		}
+	}
+}
+
+// TestMiddlewareOptionsReadOnce checks that changing the options slice
+// after construction changes nothing.
+func TestMiddlewareOptionsReadOnce(t *testing.T) {
+	opts := []Option{WithClock(mwClock), WithRealm("first")}
+	h := Middleware(opts...)(&mwNext{})
+	opts[1] = WithRealm("second")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, mwRequest("GET", "/mcp", "Bearer "+mwExpired))
+	if got := rec.Header().Get("Www-Authenticate"); !strings.HasPrefix(got, `Bearer realm="first"`) {
+		t.Fatalf("WWW-Authenticate %q, want realm first", got)
+	}
+}
+
+// TestMiddlewareOuterHeaders checks that headers an outer middleware set are
+// kept on the 401 and that WWW-Authenticate is added to
+// Access-Control-Expose-Headers for requests with an Origin.
+func TestMiddlewareOuterHeaders(t *testing.T) {
+	shared := []string{"Mcp-Session-Id"}
+	shared = append(shared[:1:1], "X-Spare")[:1] // spare capacity behind a shared slice
+	tests := []struct {
+		name       string
+		origin     []string
+		expose     []string // set by the outer middleware
+		wantExpose []string
+	}{
+		{"no Origin: untouched", nil, []string{"Mcp-Session-Id"}, []string{"Mcp-Session-Id"}},
+		{"no Origin, nothing exposed", nil, nil, nil},
+		{"Origin, nothing exposed yet", []string{"https://inspector.example"}, nil, []string{"WWW-Authenticate"}},
+		{"Origin, others exposed: appended", []string{"https://inspector.example"}, []string{"Mcp-Session-Id, Mcp-Protocol-Version"},
+			[]string{"Mcp-Session-Id, Mcp-Protocol-Version", "WWW-Authenticate"}},
+		{"Origin, shared slice with spare capacity", []string{"https://inspector.example"}, shared, []string{"Mcp-Session-Id", "WWW-Authenticate"}},
+		{"Origin, already listed", []string{"https://inspector.example"}, []string{"Mcp-Session-Id, WWW-Authenticate"}, []string{"Mcp-Session-Id, WWW-Authenticate"}},
+		{"Origin, already listed in other case and line", []string{"null"}, []string{"Mcp-Session-Id", " www-authenticate "}, []string{"Mcp-Session-Id", " www-authenticate "}},
+		{"Origin, wildcard does not count", []string{"https://a.example"}, []string{"*"}, []string{"*", "WWW-Authenticate"}},
+		{"empty Origin value", []string{""}, nil, []string{"WWW-Authenticate"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			jwtexp := Middleware(WithClock(mwClock))(&mwNext{})
+			outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				w.Header().Set("Vary", "Origin")
+				w.Header().Set("Www-Authenticate", `Basic realm="outer"`)
+				if tc.expose != nil {
+					w.Header()["Access-Control-Expose-Headers"] = tc.expose
+				}
+				jwtexp.ServeHTTP(w, r)
+			})
+			req := mwRequest("POST", "/mcp", "Bearer "+mwExpired)
+			if tc.origin != nil {
+				req.Header["Origin"] = tc.origin
+			}
+			rec := httptest.NewRecorder()
+			outer.ServeHTTP(rec, req)
+			got := mwResult{status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
+			checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody)
+			if got.header.Get("Access-Control-Allow-Origin") != "*" || got.header.Get("Vary") != "Origin" {
+				t.Fatalf("outer CORS headers lost: %v", got.header)
+			}
+			if diff := cmp.Diff(tc.wantExpose, got.header["Access-Control-Expose-Headers"]); diff != "" {
+				t.Fatalf("Access-Control-Expose-Headers (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if shared[:2][1] != "X-Spare" {
+		t.Fatalf("the outer middleware's shared slice was written through: %q", shared[:2])
+	}
+}
+
+// TestMiddlewareSharedResponseSlices checks that a handler appending to the
+// header values of one 401 does not change the next 401.
+func TestMiddlewareSharedResponseSlices(t *testing.T) {
+	h := Middleware(WithClock(mwClock))(&mwNext{})
+	first := httptest.NewRecorder()
+	h.ServeHTTP(first, mwRequest("GET", "/mcp", "Bearer "+mwExpired))
+	first.Header().Add("Www-Authenticate", "Basic")
+	first.Header().Add("Cache-Control", "private")
+	first.Header().Add("Content-Type", "charset=utf-8")
+	second := httptest.NewRecorder()
+	h.ServeHTTP(second, mwRequest("GET", "/mcp", "Bearer "+mwExpired))
+	got := mwResult{status: second.Code, header: second.Result().Header, body: second.Body.String()}
+	checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody)
+}
+
+// TestMiddlewareWire checks the 401 as a real client reads it over
+// loopback HTTP.
+func TestMiddlewareWire(t *testing.T) {
+	srv := httptest.NewServer(Middleware(WithClock(mwClock), WithRealm("mcp"), WithResourceMetadata(mwMetadata))(&mwNext{}))
+	defer srv.Close()
+	for _, method := range []string{"POST", "GET", "HEAD"} {
+		req, err := http.NewRequest(method, srv.URL+"/mcp", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+mwExpired)
+		req.Header.Set("Origin", "https://inspector.example")
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mwExpiredBody
+		if method == "HEAD" {
+			want = ""
+		}
+		if res.StatusCode != 401 || string(body) != want || res.ContentLength != int64(len(mwExpiredBody)) {
+			t.Fatalf("%s: status %d, Content-Length %d, body %q", method, res.StatusCode, res.ContentLength, body)
+		}
+		wantHeader := map[string][]string{
+			"Www-Authenticate":              {`Bearer realm="mcp", error="invalid_token", error_description="The access token expired", resource_metadata="` + mwMetadata + `"`},
+			"Cache-Control":                 {"no-store"},
+			"Content-Type":                  {"application/json"},
+			"Content-Length":                {strconv.Itoa(len(mwExpiredBody))},
+			"Access-Control-Expose-Headers": {"WWW-Authenticate"},
+		}
+		for k, v := range wantHeader {
+			if diff := cmp.Diff(v, res.Header[k]); diff != "" {
+				t.Errorf("%s: %s (-want +got):\n%s", method, k, diff)
+			}
+		}
+		if _, err := checkBearerChallenge(res.Header.Get("Www-Authenticate")); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestMiddlewareErrorHandler checks what the handler of WithErrorHandler
+// receives, that no default header is set when it runs, and that it
+// replaces the built-in writer entirely.
+func TestMiddlewareErrorHandler(t *testing.T) {
+	tests := []struct {
+		name string
+		req  *http.Request
+		opts []Option
+		want error // nil: the handler must not run
+	}{
+		{"expired", mwRequest("POST", "/mcp", "Bearer "+mwExpired), nil, ErrExpired},
+		{"missing, token required", mwRequest("POST", "/mcp"), []Option{WithRequireToken()}, ErrMissingToken},
+		{"malformed, strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), []Option{WithStrict()}, ErrMalformed},
+		{"malformed, not strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), nil, nil},
+		{"missing, not required", mwRequest("POST", "/mcp"), nil, nil},
+		{"fresh", mwRequest("POST", "/mcp", "Bearer "+mwFresh), []Option{WithStrict(), WithRequireToken()}, nil},
+		{"expired on OPTIONS", mwRequest("OPTIONS", "/mcp", "Bearer "+mwExpired), nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var gotErr error
+			calls := 0
+			eh := func(w http.ResponseWriter, r *http.Request, err error) {
+				calls++
+				gotErr = err
+				if len(w.Header()) != 0 {
+					t.Errorf("headers already set when the error handler runs: %v", w.Header())
+				}
+				if r != tc.req {
+					t.Error("error handler got another request")
+				}
+				w.Header().Set("Www-Authenticate", Challenge{Realm: "custom", Error: "invalid_token"}.String())
+				w.WriteHeader(http.StatusTeapot)
+				io.WriteString(w, "custom")
+			}
+			got := mwServe(t, tc.req, append([]Option{WithClock(mwClock), WithErrorHandler(eh)}, tc.opts...)...)
+			if tc.want == nil {
+				if calls != 0 {
+					t.Fatalf("error handler ran with %v", gotErr)
+				}
+				checkPassed(t, got)
+				return
+			}
+			if calls != 1 || !errors.Is(gotErr, tc.want) {
+				t.Fatalf("error handler ran %d times with %v, want once with %v", calls, gotErr, tc.want)
+			}
+			if got.next || got.status != http.StatusTeapot || got.body != "custom" || got.header.Get("Cache-Control") != "" ||
+				got.header.Get("Www-Authenticate") != `Bearer realm="custom", error="invalid_token"` {
+				t.Fatalf("response not the error handler's own: next=%v status=%d header=%v body=%q", got.next, got.status, got.header, got.body)
+			}
+		})
+	}
+}
+
+func TestMiddlewareErrors(t *testing.T) {
+	errs := []error{ErrExpired, ErrMissingToken, ErrNotJWT, ErrMalformed, ErrNoExp}
+	for i, err := range errs {
+		if !strings.HasPrefix(err.Error(), "jwtexp: ") {
+			t.Errorf("%q does not start with jwtexp:", err)
+		}
+		for j, other := range errs {
+			if (i == j) != errors.Is(err, other) {
+				t.Errorf("errors.Is(%v, %v) = %v", err, other, i != j)
+			}
+		}
+	}
+}
+
+// TestMiddlewareInvalidOptions checks that Middleware panics at construction,
+// with a message starting "jwtexp:", for every invalid option.
+func TestMiddlewareInvalidOptions(t *testing.T) {
+	eh := func(http.ResponseWriter, *http.Request, error) {}
+	tests := []struct {
+		name string
+		opts []Option
+		want string // a substring of the panic message
+	}{
+		{"realm with LF", []Option{WithRealm("a\nb")}, "WithRealm"},
+		{"realm with CR", []Option{WithRealm("a\rb")}, "WithRealm"},
+		{"realm with NUL", []Option{WithRealm("\x00")}, "WithRealm"},
+		{"realm with HTAB", []Option{WithRealm("a\tb")}, "WithRealm"},
+		{"realm with DEL", []Option{WithRealm("a\x7f")}, "WithRealm"},
+		{"scope with LF", []Option{WithScope("a\nb")}, "WithScope"},
+		{"scope with DEL", []Option{WithScope("\x7f")}, "WithScope"},
+		{"resource_metadata with LF", []Option{WithResourceMetadata("https://m.example/\n")}, "WithResourceMetadata"},
+		{"resource_metadata with DEL", []Option{WithResourceMetadata("https://m.example/\x7f")}, "WithResourceMetadata"},
+		{"resource_metadata relative", []Option{WithResourceMetadata("/.well-known/oauth-protected-resource")}, "WithResourceMetadata"},
+		{"resource_metadata without scheme", []Option{WithResourceMetadata("mcp.example.com/.well-known/x")}, "WithResourceMetadata"},
+		{"resource_metadata ftp", []Option{WithResourceMetadata("ftp://mcp.example.com/x")}, "WithResourceMetadata"},
+		{"resource_metadata without host", []Option{WithResourceMetadata("https:///x")}, "WithResourceMetadata"},
+		{"resource_metadata empty", []Option{WithResourceMetadata("")}, "WithResourceMetadata"},
+		{"resource_metadata with a quote", []Option{WithResourceMetadata(`https://m.example/"`)}, "WithResourceMetadata"},
+		{"nil clock", []Option{WithClock(nil)}, "WithClock"},
+		{"nil error handler", []Option{WithErrorHandler(nil)}, "WithErrorHandler"},
+		{"nil option", []Option{WithRealm("r"), nil}, "option 1 is nil"},
+		{"JSON-RPC body with an error handler", []Option{WithJSONRPCError(), WithErrorHandler(eh)}, "WithJSONRPCError"},
+		{"bad value before a good one", []Option{WithRealm("\n"), WithRealm("ok")}, "WithRealm"},
+		{"bad value after a good one", []Option{WithResourceMetadata(mwMetadata), WithResourceMetadata("x")}, "WithResourceMetadata"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := mwPanic(func() { Middleware(tc.opts...) })
+			if !strings.HasPrefix(msg, "jwtexp: ") || !strings.Contains(msg, tc.want) {
+				t.Fatalf("panic %q, want one starting jwtexp: and mentioning %q", msg, tc.want)
+			}
+		})
+	}
+	if msg := mwPanic(func() { Middleware()(nil) }); !strings.HasPrefix(msg, "jwtexp: ") {
+		t.Fatalf("nil next handler: panic %q, want a jwtexp: message", msg)
+	}
+	// Valid extremes do not panic.
+	valid := [][]Option{
+		nil,
+		{WithSkew(-1 << 63), WithSkew(1<<63 - 1)},
+		{WithRealm(`"\`), WithScope("~!#$%&'()*+,-./:;<=>?@[]^_`{|}"), WithResourceMetadata("http://127.0.0.1:8080/.well-known/oauth-protected-resource")},
+		{WithRequireToken(), WithStrict(), WithJSONRPCError(), WithClock(time.Now)},
+		{WithErrorHandler(eh), WithRequireToken(), WithStrict()},
+	}
+	for i, opts := range valid {
+		if msg := mwPanic(func() { Middleware(opts...)(&mwNext{}) }); msg != "" {
+			t.Errorf("valid options %d: panic %q", i, msg)
+		}
+	}
+}
+
+func mwPanic(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
+}
+
+// TestMiddlewareConcurrent serves many requests in parallel through one
+// handler; run under -race it shows that the middleware shares no mutable
+// state between requests.
+func TestMiddlewareConcurrent(t *testing.T) {
+	var handled atomic.Int32
+	eh := func(w http.ResponseWriter, r *http.Request, err error) {
+		handled.Add(1)
+		w.WriteHeader(http.StatusUnauthorized)
+	}
+	handlers := []http.Handler{
+		Middleware(WithClock(mwClock), WithResourceMetadata(mwMetadata), WithStrict(), WithRequireToken(), WithJSONRPCError())(&mwNext{}),
+		Middleware(WithClock(mwClock), WithErrorHandler(eh), WithStrict())(&mwNext{}),
+	}
+	expose := []string{"Mcp-Session-Id"}
+	cases := []struct {
+		auth string
+		want int
+	}{
+		{"Bearer " + mwFresh, 200},
+		{"Bearer " + mwExpired, 401},
+		{"Bearer " + mwMalformed, 401},
+		{"Bearer " + mwOpaque, 200},
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				c := cases[(g+i)%len(cases)]
+				req := httptest.NewRequest("POST", "/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":`+strconv.Itoa(i)+`,"method":"tools/list"}`))
+				req.Header.Set("Authorization", c.auth)
+				req.Header.Set("Origin", "https://a.example")
+				rec := httptest.NewRecorder()
+				rec.Header()["Access-Control-Expose-Headers"] = expose
+				handlers[i%2].ServeHTTP(rec, req)
+				if rec.Code != c.want {
+					t.Errorf("%.20s…: status %d, want %d", c.auth, rec.Code, c.want)
+					return
+				}
+				if c.want == 401 && i%2 == 0 {
+					rec.Header().Add("Www-Authenticate", "Basic")
+					if !strings.Contains(rec.Body.String(), `"id":`+strconv.Itoa(i)+`,`) {
+						t.Errorf("body %s lacks id %d", rec.Body, i)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if handled.Load() == 0 {
+		t.Fatal("error handler never ran")
+	}
+}
+
+// mwDiscard is a ResponseWriter that allocates nothing, so that
+// AllocsPerRun measures the handler chain alone.
+type mwDiscard struct{ h http.Header }
+
+func (d *mwDiscard) Header() http.Header         { return d.h }
+func (d *mwDiscard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *mwDiscard) WriteHeader(int)             {}
+
+// mwNoop is the no-op handler of the pass-path measurements.
+var mwNoop = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+
+// TestMiddlewarePassAllocs pins the claim that the pass path adds zero
+// allocations to the wrapped handler, for every kind of request that passes:
+// the decision must not escape the token, build strings or call anything
+// that allocates.
+func TestMiddlewarePassAllocs(t *testing.T) {
+	mw := Middleware(WithClock(mwClock), WithResourceMetadata(mwMetadata), WithRealm("mcp"), WithScope("s"), WithStrict(), WithJSONRPCError())(mwNoop)
+	requests := map[string]*http.Request{
+		"fresh token":        mwRequest("POST", "/mcp", "Bearer "+mwFresh),
+		"two fresh lines":    mwRequest("POST", "/mcp", "Bearer "+mwFresh, "bearer\t"+mwFresh+" "),
+		"opaque token":       mwRequest("POST", "/mcp", "Bearer "+mwOpaque),
+		"JWT without exp":    mwRequest("POST", "/mcp", "Bearer "+mwNoExp),
+		"Basic credentials":  mwRequest("POST", "/mcp", "Basic dXNlcjpwYXNz"),
+		"no credentials":     mwRequest("POST", "/mcp"),
+		"OPTIONS":            mwRequest("OPTIONS", "/mcp", "Bearer "+mwExpired),
+		"well-known":         mwRequest("GET", "/.well-known/oauth-protected-resource/mcp", "Bearer "+mwExpired),
+		"well-known root":    mwRequest("GET", "/.well-known/", "Bearer "+mwExpired),
+		"query-string token": mwRequest("GET", "/mcp?access_token="+mwExpired),
+	}
+	for name, req := range requests {
+		w := &mwDiscard{h: http.Header{}}
+		bare := testing.AllocsPerRun(100, func() { mwNoop.ServeHTTP(w, req) })
+		wrapped := testing.AllocsPerRun(100, func() { mw.ServeHTTP(w, req) })
+		if wrapped != bare {
+			t.Errorf("%s: %v allocs through the middleware, %v bare: the pass path must add none", name, wrapped, bare)
+		}
+	}
+	// The malformed token passes without WithStrict, also allocation-free.
+	lax := Middleware(WithClock(mwClock))(mwNoop)
+	req := mwRequest("POST", "/mcp", "Bearer "+mwMalformed)
+	w := &mwDiscard{h: http.Header{}}
+	if n := testing.AllocsPerRun(100, func() { lax.ServeHTTP(w, req) }); n != 0 {
+		t.Errorf("malformed token without WithStrict: %v allocs, want 0", n)
+	}
+}
+
+// FuzzMiddlewareAuthorization fuzzes the Authorization header value. The
+// middleware must never panic, and must either pass the request to next
+// untouched or answer with the built-in 401 and a well-formed challenge;
+// and it must reject exactly when an independent reading of the header
+// finds a bearer token that ExpiredAt (or, under strict, ErrMalformed)
+// condemns.
+func FuzzMiddlewareAuthorization(f *testing.F) {
+	for _, v := range []string{
+		"Bearer " + mwFresh, "Bearer " + mwExpired, "Bearer " + mwMalformed, "Bearer " + mwNoExp, "Bearer " + mwOpaque,
+		"bearer\t" + mwExpired + " ", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "", "Bearer e30.e30.", "Bearer a.b.c",
+		"Bearer eyJhbGciOiJub25lIn0.eyJleHAiOjB9.", "BEARER  eyJhbGciOiJub25lIn0.eyJleHAiOiIwIn0.", "Bearer\x00x", "Bearer é",
+	} {
+		f.Add(v, uint8(0))
+		f.Add(v, uint8(7))
+	}
+	handlers := make([]http.Handler, 8)
+	next := &mwNext{}
+	for mode := range handlers {
+		opts := []Option{WithClock(mwClock), WithRealm(`r"\`), WithResourceMetadata(mwMetadata), WithScope("a b")}
+		if mode&1 != 0 {
+			opts = append(opts, WithStrict())
+		}
+		if mode&2 != 0 {
+			opts = append(opts, WithRequireToken())
+		}
+		if mode&4 != 0 {
+			opts = append(opts, WithJSONRPCError())
+		}
+		handlers[mode] = Middleware(opts...)(next)
+	}
+	f.Fuzz(func(t *testing.T, value string, mode uint8) {
+		mode %= 8
+		req := httptest.NewRequest("POST", "/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+		req.Header["Authorization"] = []string{value}
+		before := next.called.Load()
+		rec := httptest.NewRecorder()
+		handlers[mode].ServeHTTP(rec, req)
+		called := next.called.Load() != before
+		got := mwResult{next: called, status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
+
+		// The oracle: its own reading of the header, then the core.
+		want := ""
+		if tok, ok := fuzzBearer(value); ok {
+			_, err := UnverifiedExp(tok)
+			switch {
+			case ExpiredAt(tok, mwNow, DefaultSkew):
+				want = "The access token expired"
+			case mode&1 != 0 && errors.Is(err, ErrMalformed):
+				want = "The access token is malformed"
+			}
+		} else if mode&2 != 0 {
+			want = "missing"
+		}
+		if want == "" {
+			checkPassed(t, got)
+			return
+		}
+		params := map[string]string{"realm": `r"\`, "resource_metadata": mwMetadata, "scope": "a b"}
+		body := ""
+		if want != "missing" {
+			params["error"] = "invalid_token"
+			params["error_description"] = want
+			body = `{"error":"invalid_token","error_description":"` + want + `"}`
+		}
+		if mode&4 != 0 {
+			msg := want
+			if want == "missing" {
+				msg = "The access token is missing"
+			}
+			body = `{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"` + msg + `"}}`
+		}
+		checkRejected(t, got, params, body)
+	})
+}
+
+// fuzzBearer reads a bearer token from an Authorization value as
+// Middleware documents it: optional leading whitespace, the scheme
+// case-insensitively, at least one SP or HTAB, then the token with spaces
+// and tabs trimmed; empty means none.
+func fuzzBearer(v string) (string, bool) {
+	v = strings.TrimLeft(v, " \t")
+	if len(v) < len("Bearer ") || !strings.EqualFold(v[:6], "Bearer") || (v[6] != ' ' && v[6] != '\t') {
+		return "", false
+	}
+	tok := strings.Trim(v[6:], " \t")
+	return tok, tok != ""
+}
+
+// The benchmarks measure the pass path against its parts: the bare no-op
+// handler, and UnverifiedExp alone on the same token. The README quotes
+// their ratios; compare with benchstat over -count 6.
+
+func BenchmarkMiddleware(b *testing.B) {
+	h := Middleware(WithResourceMetadata(mwMetadata))(mwNoop) // the real clock
+	req := mwRequest("POST", "/mcp", "Bearer "+mwJWT(mwExpAt(time.Now().Add(24*time.Hour))))
+	w := &mwDiscard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.ServeHTTP(w, req)
+	}
+}
+
+func BenchmarkBareHandler(b *testing.B) {
+	req := mwRequest("POST", "/mcp", "Bearer "+mwJWT(mwExpAt(time.Now().Add(24*time.Hour))))
+	w := &mwDiscard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		mwNoop.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkMiddlewareUnverifiedExp is UnverifiedExp alone on the token of
+// BenchmarkMiddleware: the floor the middleware's pass path is held to
+// (at most 1.2× this).
+func BenchmarkMiddlewareUnverifiedExp(b *testing.B) {
+	tok := mwJWT(mwExpAt(time.Now().Add(24 * time.Hour)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := UnverifiedExp(tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMiddlewareReject measures the built-in 401 for an expired token.
+func BenchmarkMiddlewareReject(b *testing.B) {
+	h := Middleware(WithResourceMetadata(mwMetadata), WithRealm("mcp"))(mwNoop)
+	req := mwRequest("POST", "/mcp", "Bearer "+mwJWT(mwExpAt(time.Now().Add(-time.Hour))))
+	w := &mwDiscard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
