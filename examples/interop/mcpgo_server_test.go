@@ -1,0 +1,251 @@
+package interop
+
+// jwtexp in front of mcp-go's StreamableHTTPServer, which serves its own
+// RFC 9728 metadata and answers CORS itself.
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jwtexp/jwtexp"
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	mcpgoserver "github.com/mark3labs/mcp-go/server"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+)
+
+// browserOrigin is the one origin mcp-go's CORS handling allows.
+const browserOrigin = "https://inspector.example"
+
+func newMCPGoServer() *mcpgoserver.MCPServer {
+	s := mcpgoserver.NewMCPServer("mcp-go-behind-jwtexp", "v0", mcpgoserver.WithToolCapabilities(false))
+	s.AddTool(mcpgo.NewTool("echo", mcpgo.WithString("text", mcpgo.Required())),
+		func(_ context.Context, req mcpgo.CallToolRequest) (*mcpgo.CallToolResult, error) {
+			return mcpgo.NewToolResultText(req.GetString("text", "")), nil
+		})
+	return s
+}
+
+// startMCPGoStreamable serves mcp-go's StreamableHTTPServer, with its own
+// metadata endpoint and CORS, wrapped as a whole by jwtexp.
+func startMCPGoStreamable(t *testing.T) *server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	resource := base + "/mcp"
+	metadataURL := base + mcpgoserver.ProtectedResourceMetadataPath(resource)
+	streamable := mcpgoserver.NewStreamableHTTPServer(newMCPGoServer(),
+		mcpgoserver.WithEndpointPath("/mcp"),
+		mcpgoserver.WithProtectedResourceMetadata(mcpgoserver.ProtectedResourceMetadataConfig{
+			Resource:        resource,
+			ScopesSupported: []string{"mcp:tools"},
+		}),
+		mcpgoserver.WithStreamableHTTPCORS(mcpgoserver.WithCORSAllowedOrigins(browserOrigin)),
+	)
+	srv.Config.Handler = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL))(streamable)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &server{srv: srv, endpoint: resource, metadataURL: metadataURL}
+}
+
+const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}`
+
+// TestMCPGoStreamableHTTP sends raw requests, as a browser client would, to
+// show which of mcp-go's own answers survive jwtexp in front: preflights and
+// discovery pass untouched whatever the token, CORS headers are on normal
+// responses, and an expired token gets jwtexp's 401.
+func TestMCPGoStreamableHTTP(t *testing.T) {
+	s := startMCPGoStreamable(t)
+	type want struct {
+		status         int
+		allowOrigin    string            // Access-Control-Allow-Origin
+		challenge      map[string]string // nil: no WWW-Authenticate
+		exposesWWWAuth bool              // WWW-Authenticate in Access-Control-Expose-Headers
+		bodyHas        string
+	}
+	expiredChallenge := map[string]string{
+		"error":             "invalid_token",
+		"error_description": "The access token expired",
+		"resource_metadata": s.metadataURL,
+	}
+	tests := []struct {
+		name    string
+		method  string
+		path    string
+		token   string
+		headers map[string]string
+		body    string
+		want    want
+	}{
+		{
+			name: "preflight", method: http.MethodOptions, path: "/mcp",
+			headers: map[string]string{"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"},
+			want:    want{status: http.StatusNoContent, allowOrigin: browserOrigin},
+		},
+		{
+			// Browsers send no credentials on a preflight; jwtexp passes
+			// every OPTIONS even if one does.
+			name: "preflight with expired token", method: http.MethodOptions, path: "/mcp", token: expired(t),
+			headers: map[string]string{"Access-Control-Request-Method": "POST"},
+			want:    want{status: http.StatusNoContent, allowOrigin: browserOrigin},
+		},
+		{
+			name: "metadata", method: http.MethodGet, path: strings.TrimPrefix(s.metadataURL, s.srv.URL),
+			// mcp-go's metadata handler allows any origin: the metadata is
+			// public.
+			want: want{status: http.StatusOK, allowOrigin: "*", bodyHas: `"resource":"` + s.endpoint + `"`},
+		},
+		{
+			name: "metadata with expired token", method: http.MethodGet, path: strings.TrimPrefix(s.metadataURL, s.srv.URL), token: expired(t),
+			want: want{status: http.StatusOK, allowOrigin: "*", bodyHas: `"resource":"` + s.endpoint + `"`},
+		},
+		{
+			name: "initialize with fresh token", method: http.MethodPost, path: "/mcp", token: fresh(t), body: initializeBody,
+			want: want{status: http.StatusOK, allowOrigin: browserOrigin, bodyHas: `"serverInfo"`},
+		},
+		{
+			// mcp-go's CORS runs inside jwtexp, so the 401 has no
+			// Access-Control-Allow-Origin and a browser client cannot read
+			// it. This is why the README puts CORS outside jwtexp.
+			name: "initialize with expired token", method: http.MethodPost, path: "/mcp", token: expired(t), body: initializeBody,
+			want: want{status: http.StatusUnauthorized, challenge: expiredChallenge, exposesWWWAuth: true, bodyHas: `"invalid_token"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, s.srv.URL+tt.path, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Origin", browserOrigin)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			for k, v := range tt.headers {
+				req.Header.Set(k, v)
+			}
+			resp, err := s.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+
+			if resp.StatusCode != tt.want.status {
+				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tt.want.status, body)
+			}
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != tt.want.allowOrigin {
+				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, tt.want.allowOrigin)
+			}
+			if tt.want.challenge == nil {
+				if h := resp.Header.Values("WWW-Authenticate"); len(h) != 0 {
+					t.Errorf("WWW-Authenticate %q, want none", h)
+				}
+			} else {
+				chs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+				if err != nil || len(chs) != 1 || chs[0].Scheme != "bearer" || !maps.Equal(chs[0].Params, tt.want.challenge) {
+					t.Errorf("challenges %+v (%v), want one Bearer %v", chs, err, tt.want.challenge)
+				}
+			}
+			exposed := strings.Contains(strings.ToLower(strings.Join(resp.Header.Values("Access-Control-Expose-Headers"), ",")), "www-authenticate")
+			if exposed != tt.want.exposesWWWAuth {
+				t.Errorf("Access-Control-Expose-Headers %q: exposes WWW-Authenticate = %v, want %v", resp.Header.Values("Access-Control-Expose-Headers"), exposed, tt.want.exposesWWWAuth)
+			}
+			if !strings.Contains(string(body), tt.want.bodyHas) {
+				t.Errorf("body %s, want it to contain %s", body, tt.want.bodyHas)
+			}
+			if tt.want.status == http.StatusOK && strings.Contains(tt.path, "well-known") {
+				var prm map[string]any
+				if err := json.Unmarshal(body, &prm); err != nil {
+					t.Errorf("metadata %s: %v", body, err)
+				}
+			}
+		})
+	}
+}
+
+// TestMCPGoStreamableHTTPClient drives mcp-go's client against mcp-go's
+// server behind jwtexp, with both protocol generations mcp-go speaks.
+func TestMCPGoStreamableHTTPClient(t *testing.T) {
+	for _, version := range []string{mcpgo.LATEST_PROTOCOL_VERSION, mcpgo.LATEST_LEGACY_PROTOCOL_VERSION} {
+		t.Run(version, func(t *testing.T) {
+			ctx := context.Background()
+			s := startMCPGoStreamable(t)
+			var tok atomic.Pointer[string]
+			setToken := func(s string) { tok.Store(&s) }
+			setToken(fresh(t))
+			c, err := client.NewStreamableHttpClient(s.endpoint,
+				transport.WithHTTPBasicClient(s.srv.Client()),
+				transport.WithHTTPHeaderFunc(func(context.Context) map[string]string {
+					return map[string]string{"Authorization": "Bearer " + *tok.Load()}
+				}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Close() })
+			if err := c.Start(ctx); err != nil {
+				t.Fatalf("Start: %v", err)
+			}
+			init := mcpgo.InitializeRequest{}
+			init.Params.ProtocolVersion = version
+			init.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-mcp-go", Version: "v0"}
+			res, err := c.Initialize(ctx, init)
+			if err != nil {
+				t.Fatalf("Initialize: %v", err)
+			}
+			if res.ProtocolVersion != version {
+				t.Fatalf("negotiated %s, want %s", res.ProtocolVersion, version)
+			}
+			checkMCPGoClient(t, c, setToken, s.metadataURL)
+		})
+	}
+}
+
+// checkMCPGoClient checks an initialized mcp-go client through a token
+// expiry: a call with a fresh token works, one with an expired token fails
+// with an authorization-required error naming metadataURL, and the same
+// client works again once the token is replaced.
+func checkMCPGoClient(t *testing.T, c *client.Client, setToken func(string), metadataURL string) {
+	t.Helper()
+	ctx := context.Background()
+	echo := func() error {
+		req := mcpgo.CallToolRequest{}
+		req.Params.Name = "echo"
+		req.Params.Arguments = map[string]any{"text": "hello"}
+		res, err := c.CallTool(ctx, req)
+		if err != nil {
+			return err
+		}
+		if len(res.Content) != 1 || res.Content[0].(mcpgo.TextContent).Text != "hello" {
+			t.Errorf("echo returned %+v, want one text \"hello\"", res.Content)
+		}
+		return nil
+	}
+	if err := echo(); err != nil {
+		t.Fatalf("CallTool with a fresh token: %v", err)
+	}
+
+	setToken(expired(t))
+	err := echo()
+	if !client.IsAuthorizationRequiredError(err) {
+		t.Fatalf("CallTool with an expired token = %v, want an authorization-required error", err)
+	}
+	if got := client.GetResourceMetadataURL(err); got != metadataURL {
+		t.Errorf("GetResourceMetadataURL = %q, want %q", got, metadataURL)
+	}
+
+	setToken(fresh(t))
+	if err := echo(); err != nil {
+		t.Fatalf("CallTool after the token was replaced: %v", err)
+	}
+}

@@ -1,0 +1,140 @@
+// Command mcpserver is a demo MCP server on the official go-sdk (streamable
+// HTTP) with jwtexp in front of auth.RequireBearerToken. At start it prints
+// curl commands with a fresh and an expired token: paste them and see a 200
+// and a 401 with WWW-Authenticate: Bearer error="invalid_token".
+//
+// From the repository root:
+//
+//	cd examples && go run ./mcpserver
+//
+// Flags:
+//
+//	-addr 127.0.0.1:8080  listen address; port 0 picks a free port
+//	-jsonrpc-error=true   jwtexp.WithJSONRPCError: a rejected JSON-RPC POST
+//	                      gets a JSON-RPC error body, so go-sdk clients keep
+//	                      their session
+//	-stateless=false      serve without sessions; go-sdk v1.8.0 speaks MCP
+//	                      2026-07-28 only then
+//
+// DEV ONLY: it accepts HS256 tokens signed with a published key
+// (devjwt.DevKey). Do not expose it beyond your machine.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jwtexp/jwtexp/examples/internal/devjwt"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "mcpserver:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, listens, prints the quick start to out and serves until
+// ctx is done. Flag errors and usage go to errOut.
+func run(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("mcpserver", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free port")
+	jsonRPCError := fs.Bool("jsonrpc-error", true, "answer a rejected JSON-RPC POST with a JSON-RPC error body (jwtexp.WithJSONRPCError)")
+	stateless := fs.Bool("stateless", false, "serve MCP without sessions (needed for MCP 2026-07-28 clients)")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	cfg := config{baseURL: baseURL(ln.Addr()), key: devjwt.DevKey, jsonRPCError: *jsonRPCError, stateless: *stateless}
+	handler, closeSessions := newHandler(cfg)
+	defer closeSessions()
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+
+	now := time.Now()
+	fresh, err := mintToken(cfg.key, cfg.resource(), "demo-user", now, now.Add(time.Hour))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	expired, err := mintToken(cfg.key, cfg.resource(), "demo-user", now.Add(-2*time.Hour), now.Add(-time.Hour))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// The listener is already open, so the printed commands work as soon as
+	// they are on screen.
+	printQuickStart(out, cfg, fresh, expired)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// A client's standalone SSE stream may hang on; cut it.
+		srv.Close()
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// baseURL is the URL clients should use for a listener on addr. An
+// unspecified host (":8080", "0.0.0.0:8080") is shown as 127.0.0.1.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// initializeBody is an MCP initialize request, the first POST of every
+// session.
+const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"0"}}}`
+
+// printQuickStart writes copy-paste curl commands for cfg's server.
+func printQuickStart(w io.Writer, cfg config, fresh, expired string) {
+	curl := func(token string) string {
+		return fmt.Sprintf("curl -i %s \\\n"+
+			"  -H 'Authorization: Bearer %s' \\\n"+
+			"  -H 'Content-Type: application/json' \\\n"+
+			"  -H 'Accept: application/json, text/event-stream' \\\n"+
+			"  -d '%s'\n", cfg.resource(), token, initializeBody)
+	}
+	fmt.Fprintf(w, "jwtexp demo MCP server on %s\n", cfg.resource())
+	fmt.Fprintf(w, "DEV ONLY: tokens are HS256-signed with a published key.\n\n")
+	fmt.Fprintf(w, "# A fresh token (valid for 1h) gets 200 and an initialize result:\n%s\n", curl(fresh))
+	fmt.Fprintf(w, "# An expired token gets 401 and WWW-Authenticate: Bearer error=\"invalid_token\", ...:\n%s\n", curl(expired))
+	fmt.Fprintf(w, "# The protected resource metadata (RFC 9728) the challenge points to:\ncurl -i %s\n\n", cfg.metadataURL())
+	fmt.Fprintf(w, "Listening; Ctrl-C stops.\n")
+}

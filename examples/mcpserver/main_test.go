@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestRunQuickStart runs the command as a newcomer would and executes the
+// curl commands it prints: the fresh token gets 200, the expired one 401
+// with error="invalid_token", the metadata 200.
+func TestRunQuickStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"-addr", "127.0.0.1:0"}, pw, io.Discard)
+		pw.Close()
+		done <- err
+	}()
+
+	var out strings.Builder
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "Listening") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr) // anything run prints later must not block it
+
+	if !strings.Contains(out.String(), "DEV ONLY") {
+		t.Errorf("the quick start does not say the key is dev-only:\n%s", out.String())
+	}
+	cmds := curlCommands(out.String())
+	if len(cmds) != 3 {
+		t.Fatalf("got %d curl commands, want 3, in:\n%s", len(cmds), out.String())
+	}
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	for i, want := range []int{http.StatusOK, http.StatusUnauthorized, http.StatusOK} {
+		req, err := parseCurl(cmds[i])
+		if err != nil {
+			t.Fatalf("command %d %q: %v", i, cmds[i], err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("command %d: %v", i, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("command %d: status %d, want %d; body %s", i, resp.StatusCode, want, body)
+		}
+		if want == http.StatusUnauthorized && !strings.Contains(resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+			t.Errorf("command %d: WWW-Authenticate %q, want error=\"invalid_token\"", i, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after cancel = %v, want nil", err)
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	var usage strings.Builder
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &usage); err != nil {
+		t.Errorf("run(-h) = %v, want nil", err)
+	}
+	if !strings.Contains(usage.String(), "-addr") {
+		t.Errorf("run(-h) printed %q, want the flag usage", usage.String())
+	}
+}
+
+func TestRunBadArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"-nosuchflag"},
+		{"extra"},
+		{"-addr", "256.0.0.1:0"},
+	} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+			t.Errorf("run(%q) = nil, want an error", args)
+		}
+	}
+}
+
+// curlCommands returns the curl commands in s, with their backslash-newline
+// continuations joined.
+func curlCommands(s string) []string {
+	var cmds []string
+	var cur strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if cur.Len() == 0 && !strings.HasPrefix(line, "curl ") {
+			continue
+		}
+		if cont, ok := strings.CutSuffix(line, `\`); ok {
+			cur.WriteString(cont)
+			continue
+		}
+		cur.WriteString(line)
+		cmds = append(cmds, cur.String())
+		cur.Reset()
+	}
+	return cmds
+}
+
+// parseCurl turns the subset of curl the quick start uses (-i, -H, -d, a URL;
+// words plain or in single quotes, as a POSIX shell splits them) into a
+// request. Anything else is an error, so the test notices a printed command
+// it cannot vouch for.
+func parseCurl(cmd string) (*http.Request, error) {
+	words, err := shellWords(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if len(words) == 0 || words[0] != "curl" {
+		return nil, fmt.Errorf("not a curl command")
+	}
+	var url, body string
+	var hasBody bool
+	header := http.Header{}
+	for i := 1; i < len(words); i++ {
+		switch w := words[i]; {
+		case w == "-i":
+		case w == "-H" || w == "-d":
+			if i+1 == len(words) {
+				return nil, fmt.Errorf("%s without a value", w)
+			}
+			i++
+			if w == "-d" {
+				body, hasBody = words[i], true
+				continue
+			}
+			k, v, ok := strings.Cut(words[i], ":")
+			if !ok {
+				return nil, fmt.Errorf("header %q has no colon", words[i])
+			}
+			header.Add(k, strings.TrimSpace(v))
+		case strings.HasPrefix(w, "-"):
+			return nil, fmt.Errorf("unsupported curl option %q", w)
+		default:
+			url = w
+		}
+	}
+	method := http.MethodGet
+	if hasBody {
+		method = http.MethodPost // what curl -d does
+	}
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = header
+	return req, nil
+}
+
+func shellWords(s string) ([]string, error) {
+	var words []string
+	var w strings.Builder
+	inWord, quoted := false, false
+	for _, r := range s {
+		switch {
+		case quoted && r == '\'':
+			quoted = false
+		case quoted:
+			w.WriteRune(r)
+		case r == '\'':
+			quoted, inWord = true, true
+		case r == ' ' || r == '\t':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		case strings.ContainsRune(`"\$`+"`", r):
+			return nil, fmt.Errorf("unquoted %q: the test's shell subset does not cover it", r)
+		default:
+			w.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		return nil, fmt.Errorf("unterminated single quote")
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words, nil
+}

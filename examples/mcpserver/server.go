@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jwtexp/jwtexp"
+	"github.com/jwtexp/jwtexp/examples/internal/devjwt"
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+)
+
+// Paths of the demo server. The metadata path is the RFC 9728 §3.1
+// well-known URI for the resource http://HOST/mcp.
+const (
+	mcpPath      = "/mcp"
+	metadataPath = "/.well-known/oauth-protected-resource/mcp"
+	// scope is the one scope the demo requires.
+	scope = "mcp:tools"
+)
+
+// config is what newHandler needs. The zero value is not usable: baseURL and
+// key must be set.
+type config struct {
+	// baseURL is the scheme and authority clients use, e.g.
+	// "http://127.0.0.1:8080", without a trailing slash. The resource
+	// identifier (the aud every token must carry) is baseURL+"/mcp".
+	baseURL string
+	// key verifies the HS256 signatures. DEV ONLY: see devjwt.DevKey.
+	key []byte
+	// jsonRPCError sets jwtexp.WithJSONRPCError, so that a go-sdk client
+	// without an OAuthHandler keeps its session after an expiry 401.
+	jsonRPCError bool
+	// stateless runs the MCP handler without sessions. go-sdk v1.8.0 speaks
+	// MCP 2026-07-28 only in this mode; a stateful server negotiates
+	// 2025-11-25 or older.
+	stateless bool
+}
+
+func (c config) resource() string    { return c.baseURL + mcpPath }
+func (c config) metadataURL() string { return c.baseURL + metadataPath }
+
+// newHandler returns the demo's whole HTTP handler: the MCP endpoint at /mcp
+// behind jwtexp and auth.RequireBearerToken, and the protected resource
+// metadata that the challenges point to. closeSessions ends the MCP sessions
+// still open; call it once the HTTP server has stopped, since a client that
+// never sent its DELETE (its token had expired, say) leaves one behind.
+func newHandler(cfg config) (h http.Handler, closeSessions func()) {
+	server := mcp.NewServer(&mcp.Implementation{Name: "jwtexp-demo", Version: "v0.0.1"}, nil)
+	mcp.AddTool(server, &mcp.Tool{Name: "echo", Description: "Echo the text back."}, echo)
+	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "Show the verified token's subject and expiry."}, whoami)
+
+	streamable := mcp.NewStreamableHTTPHandler(
+		func(*http.Request) *mcp.Server { return server },
+		&mcp.StreamableHTTPOptions{
+			// JSON rather than SSE responses, so that the printed curl
+			// commands show plain JSON.
+			JSONResponse: true,
+			Stateless:    cfg.stateless,
+			// A client whose token expired cannot DELETE its session, so
+			// idle sessions are ended by time.
+			SessionTimeout: 30 * time.Minute,
+		},
+	)
+
+	// Innermost: go-sdk's own check. It verifies the signature (possibly
+	// expensive: a JWKS fetch or an introspection call in real servers), and
+	// answers an expired token with a challenge that has no
+	// error="invalid_token" (go-sdk issue 1134), so a client cannot tell it
+	// should re-authorize.
+	requireToken := auth.RequireBearerToken(verifier(cfg.key, cfg.resource()), &auth.RequireBearerTokenOptions{
+		ResourceMetadataURL: cfg.metadataURL(),
+		Scopes:              []string{scope},
+	})
+
+	// Outside it: jwtexp answers an expired token first, with
+	// error="invalid_token" and the same resource_metadata, before the
+	// verifier runs. It never accepts a token; everything else passes on to
+	// RequireBearerToken.
+	opts := []jwtexp.Option{
+		jwtexp.WithResourceMetadata(cfg.metadataURL()),
+		jwtexp.WithScope(scope),
+	}
+	if cfg.jsonRPCError {
+		opts = append(opts, jwtexp.WithJSONRPCError())
+	}
+	expiry := jwtexp.Middleware(opts...)
+
+	mux := http.NewServeMux()
+	mux.Handle(mcpPath, expiry(requireToken(streamable)))
+	mux.Handle(metadataPath, auth.ProtectedResourceMetadataHandler(&oauthex.ProtectedResourceMetadata{
+		Resource:               cfg.resource(),
+		ScopesSupported:        []string{scope},
+		BearerMethodsSupported: []string{"header"},
+		ResourceName:           "jwtexp demo MCP server",
+	}))
+	return mux, func() {
+		for ss := range server.Sessions() {
+			ss.Close()
+		}
+	}
+}
+
+// verifier returns an auth.TokenVerifier that accepts HS256 JWTs signed with
+// key whose aud is resource (RFC 8707: a token for another resource must not
+// be accepted here). Expiry is left to RequireBearerToken, which compares
+// TokenInfo.Expiration with the clock.
+func verifier(key []byte, resource string) auth.TokenVerifier {
+	return func(_ context.Context, token string, _ *http.Request) (*auth.TokenInfo, error) {
+		c, err := devjwt.Verify(key, token)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", auth.ErrInvalidToken, err)
+		}
+		if c.Audience != resource {
+			return nil, fmt.Errorf("%w: aud %q, want %q", auth.ErrInvalidToken, c.Audience, resource)
+		}
+		if c.Subject == "" {
+			return nil, fmt.Errorf("%w: no sub", auth.ErrInvalidToken)
+		}
+		return &auth.TokenInfo{
+			Scopes:     strings.Fields(c.Scope),
+			Expiration: time.Unix(c.Expiry, 0),
+			// UserID binds a streamable session to its user: go-sdk refuses
+			// a session ID presented with another user's token.
+			UserID: c.Subject,
+		}, nil
+	}
+}
+
+// mintToken returns a demo token for subject, valid for resource, expiring at
+// exp.
+func mintToken(key []byte, resource, subject string, now, exp time.Time) (string, error) {
+	return devjwt.Sign(key, devjwt.Claims{
+		Subject:  subject,
+		Audience: resource,
+		Scope:    scope,
+		IssuedAt: now.Unix(),
+		Expiry:   exp.Unix(),
+	})
+}
+
+type echoArgs struct {
+	Text string `json:"text" jsonschema:"the text to echo back"`
+}
+
+func echo(_ context.Context, _ *mcp.CallToolRequest, args echoArgs) (*mcp.CallToolResult, any, error) {
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: args.Text}}}, nil, nil
+}
+
+type whoamiResult struct {
+	Subject   string    `json:"subject" jsonschema:"the token's sub claim"`
+	ExpiresAt time.Time `json:"expires_at" jsonschema:"the token's exp claim"`
+}
+
+func whoami(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, whoamiResult, error) {
+	var ti *auth.TokenInfo
+	if req.Extra != nil {
+		ti = req.Extra.TokenInfo
+	}
+	if ti == nil {
+		// Unreachable behind RequireBearerToken; kept so that a miswired
+		// chain fails loudly instead of answering for nobody.
+		return nil, whoamiResult{}, errors.New("no verified token")
+	}
+	return nil, whoamiResult{Subject: ti.UserID, ExpiresAt: ti.Expiration.UTC()}, nil
+}
