@@ -9,9 +9,6 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 5s
 GO          ?= go
 
-# Fuzz targets as package:target.
-FUZZ := .:FuzzUnverifiedExp .:FuzzClaims .:FuzzMiddlewareAuthorization ./cmd/jwtexp:FuzzRun
-
 .PHONY: test fmt vet staticcheck unit bench-smoke fuzz bench
 
 test: fmt vet staticcheck unit bench-smoke fuzz
@@ -31,10 +28,13 @@ unit:
 bench-smoke:
 	@set -e; for m in $(MODULES); do echo "== benchmarks once ($$m)"; (cd $$m && $(GO) test -run '^$$' -bench . -benchtime 1x ./...); done
 
+# Every Fuzz target of every package, found with go test -list.
 fuzz:
-	@set -e; for f in $(FUZZ); do pkg=$${f%%:*}; target=$${f##*:}; \
-		echo "== fuzz $$target ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; done
+	@set -e; for m in $(MODULES); do (cd $$m && for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== fuzz $$target in $$pkg ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; done); done
 
 # make bench measures the comparison table quoted in the README.
 bench:
