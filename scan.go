@@ -36,8 +36,9 @@ type scanner struct {
 }
 
 // scan reads the whole payload. It returns ErrNotJWT when the payload is not
-// base64url or not a JSON object, and ErrMalformed when it is an object
-// but not valid JSON, or its exp cannot be a NumericDate.
+// base64url or does not start with '{', ErrMalformed when it is not valid
+// JSON or its exp is not a single JSON number, and ErrNoExp when it has no
+// top-level exp. The range of exp is checked later, by decimal.unix.
 func (s *scanner) scan(payload string) error {
 	if !s.r.reset(payload) {
 		return ErrNotJWT
@@ -108,6 +109,7 @@ value: // c is the first byte of a value
 			goto member
 		}
 		s.pop()
+		ok = true
 	case '[':
 		if !s.push(true) {
 			return ErrMalformed
@@ -116,6 +118,7 @@ value: // c is the first byte of a value
 			goto value
 		}
 		s.pop()
+		ok = true
 	case 't':
 		i, ok = r.literal(i, "rue")
 	case 'f':
@@ -384,7 +387,8 @@ func (r *reader) skipString(i int) (int, bool) {
 }
 
 // key consumes a string after its opening quote and reports whether it
-// equals name once unescaped. Object member names are compared that way,
+// equals name once unescaped; an empty name means no comparison, and
+// equal is then false. Object member names are compared that way,
 // so "\u0065xp" is exp, and case-sensitively, as RFC 7519 §4 requires.
 func (r *reader) key(i int, name string) (equal bool, next int, ok bool) {
 	matched := 0 // bytes of name matched so far, or -1
@@ -437,7 +441,7 @@ func (r *reader) escape(i int) (rune, int, bool) {
 		return '\b', i, true // which control character does not matter here
 	case 'u':
 		var u rune
-		for range 4 {
+		for k := 0; k < 4; k++ {
 			c, i = r.next(i)
 			v, ok := hexValue(c)
 			if !ok {
