@@ -106,10 +106,14 @@ func checkParamValue(option, v string) error {
 }
 
 // checkResourceMetadata returns an error unless v is an absolute http or
-// https URL with a host, written with RFC 3986 characters only: an MCP client
-// fetches it to discover the authorization server (RFC 9728 §5.1), so a
-// relative, opaque or unparsable URL would break the re-authorization the 401
-// is meant to start.
+// https URL with a host, written with RFC 3986 characters only, without
+// userinfo and without a fragment: an MCP client fetches it to discover the
+// authorization server (RFC 9728 §5.1), so a relative, opaque or unparsable
+// URL would break the re-authorization the 401 is meant to start. Userinfo
+// is refused because RFC 9110 §4.2.4 forbids a sender to generate it in an
+// http(s) URI (and it would publish a credential in every 401); a fragment,
+// because the metadata URL is derived from a resource identifier, which RFC
+// 9728 §1.2 defines as having none, and a fetch never sends it.
 func checkResourceMetadata(v string) error {
 	const option = "WithResourceMetadata"
 	if v == "" {
@@ -129,6 +133,14 @@ func checkResourceMetadata(v string) error {
 	}
 	if u.Hostname() == "" {
 		return fmt.Errorf("jwtexp: %s: %q has no host", option, v)
+	}
+	if u.User != nil {
+		return fmt.Errorf("jwtexp: %s: %q has userinfo, which RFC 9110 §4.2.4 forbids in an http(s) URI", option, v)
+	}
+	// url.Parse drops an empty fragment ("…/m#"), so look for the delimiter
+	// itself; RFC 3986 allows '#' nowhere else.
+	if strings.IndexByte(v, '#') >= 0 {
+		return fmt.Errorf("jwtexp: %s: %q has a fragment; RFC 9728 §1.2 resource identifiers have none", option, v)
 	}
 	return nil
 }

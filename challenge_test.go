@@ -342,7 +342,7 @@ func TestCheckResourceMetadata(t *testing.T) {
 		"http://127.0.0.1:8080/.well-known/oauth-protected-resource",
 		"HTTPS://Example.COM",
 		"https://[::1]:8443/m?x=1&y=%20",
-		"https://user@example.com/m",
+		"https://example.com/m?redirect=https://other.example/a@b", // '@' in the query is no userinfo
 	}
 	for _, v := range valid {
 		if err := checkResourceMetadata(v); err != nil {
@@ -368,6 +368,11 @@ func TestCheckResourceMetadata(t *testing.T) {
 		"https://exämple.com/",
 		"https://example.com/%zz",
 		"https://[::1/m",
+		"https://user@example.com/m",      // userinfo: RFC 9110 §4.2.4
+		"https://user:pass@example.com/m", // userinfo with a password
+		"https://@example.com/m",          // empty userinfo is still userinfo
+		"https://example.com/m#frag",      // fragment: RFC 9728 §1.2
+		"https://example.com/m#",          // empty fragment
 	}
 	for _, v := range invalid {
 		err := checkResourceMetadata(v)

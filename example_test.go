@@ -143,11 +143,12 @@ func ExampleMiddleware() {
 }
 
 // Without the middleware: a handler calls Expired itself and writes the
-// challenge with Challenge.
+// challenge with Challenge. The auth-scheme is case-insensitive (RFC 9110
+// §11.1), so "bearer" must work as well as "Bearer".
 func ExampleChallenge() {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if ok && jwtexp.Expired(token, jwtexp.DefaultSkew) {
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if ok && strings.EqualFold(scheme, "Bearer") && jwtexp.Expired(strings.TrimSpace(token), jwtexp.DefaultSkew) {
 			w.Header().Set("WWW-Authenticate", jwtexp.Challenge{
 				Realm:            "mcp",
 				Error:            "invalid_token",
@@ -161,9 +162,9 @@ func ExampleChallenge() {
 		fmt.Fprint(w, "hello")
 	})
 
-	for _, token := range []string{exampleExpired, exampleFresh} {
+	for _, auth := range []string{"Bearer " + exampleExpired, "bearer " + exampleExpired, "Bearer " + exampleFresh} {
 		r := httptest.NewRequest("GET", "/mcp", nil)
-		r.Header.Set("Authorization", "Bearer "+token)
+		r.Header.Set("Authorization", auth)
 		w := httptest.NewRecorder()
 		handler.ServeHTTP(w, r)
 		fmt.Println(w.Code, w.Body)
@@ -174,6 +175,8 @@ func ExampleChallenge() {
 	fmt.Println(jwtexp.Challenge{})
 	fmt.Println(jwtexp.Challenge{Realm: `say "hi"`, Scope: "files:read"})
 	// Output:
+	// 401 token expired
+	//     WWW-Authenticate: Bearer realm="mcp", error="invalid_token", error_description="The access token expired", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
 	// 401 token expired
 	//     WWW-Authenticate: Bearer realm="mcp", error="invalid_token", error_description="The access token expired", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
 	// 200 hello

@@ -1,6 +1,6 @@
 module github.com/jwtexp/jwtexp
 
-go 1.23
+go 1.22
 
 require (
 	github.com/google/go-cmp v0.7.0

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The errors a handler given to [WithErrorHandler] receives. Under
@@ -23,179 +24,6 @@ var (
 	ErrMissingToken = errors.New("jwtexp: no bearer token")
 )
 
-// Option configures [Middleware]. Options are applied in order, so when an
-// option is given twice the later one wins; an invalid value anywhere makes
-// Middleware panic. Obtain options from the With functions; a nil Option is
-// invalid.
-type Option interface{ apply(*config) }
-
-type optionFunc func(*config)
-
-func (f optionFunc) apply(c *config) { f(c) }
-
-// config is what the options set. Every default lives in [defaultConfig].
-type config struct {
-	skew             time.Duration
-	now              func() time.Time
-	realm            string
-	scope            string
-	resourceMetadata string
-	requireToken     bool
-	strict           bool
-	jsonrpc          bool
-	errorHandler     func(http.ResponseWriter, *http.Request, error)
-	err              error // the first invalid option value
-}
-
-// defaultConfig returns the configuration of Middleware() with no options.
-func defaultConfig() config {
-	return config{
-		skew:             DefaultSkew,
-		now:              time.Now,
-		realm:            "",    // no realm parameter
-		scope:            "",    // no scope parameter
-		resourceMetadata: "",    // no resource_metadata parameter
-		requireToken:     false, // a request without a bearer token passes
-		strict:           false, // a malformed JWT passes
-		jsonrpc:          false, // the 401 body is the OAuth error JSON
-		errorHandler:     nil,   // the built-in 401 writer
-	}
-}
-
-func (c *config) invalid(err error) {
-	if c.err == nil {
-		c.err = err
-	}
-}
-
-// WithSkew sets the clock-skew allowance d: a token counts as expired once
-// now >= exp + d, the rule of [ExpiredAt]. The default is [DefaultSkew]
-// (60 seconds), which tolerates a client clock that runs slightly fast. A
-// negative d rejects tokens d before they expire, for example to leave them
-// time to reach a slow downstream service. Every value is valid.
-func WithSkew(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.skew = d })
-}
-
-// WithClock sets the function that tells the current time. The default is
-// [time.Now]. Tests pass a fixed clock. now is called at most once per
-// request, only for a bearer token whose exp could be read, and must be safe
-// for concurrent use. A nil now makes [Middleware] panic.
-func WithClock(now func() time.Time) Option {
-	return optionFunc(func(c *config) {
-		if now == nil {
-			c.invalid(errors.New("jwtexp: WithClock: nil clock"))
-			return
-		}
-		c.now = now
-	})
-}
-
-// WithResourceMetadata sets the resource_metadata parameter of the challenge
-// (RFC 9728 §5.1): the URL of this server's OAuth protected resource
-// metadata, from which an MCP client finds the authorization server (the
-// MCP authorization spec's authorization server discovery). The default
-// is none. u must be an absolute http or https URL with a host, written with
-// RFC 3986 characters only; anything else, including "", makes [Middleware]
-// panic.
-func WithResourceMetadata(u string) Option {
-	return optionFunc(func(c *config) {
-		if err := checkResourceMetadata(u); err != nil {
-			c.invalid(err)
-			return
-		}
-		c.resourceMetadata = u
-	})
-}
-
-// WithRealm sets the realm parameter of the challenge (RFC 9110 §11.5),
-// which is sent first. The default is none, and "" means none. A realm with
-// a control character (0x00–0x1F or DEL) makes [Middleware] panic; `"` and `\`
-// are escaped.
-func WithRealm(realm string) Option {
-	return optionFunc(func(c *config) {
-		if err := checkParamValue("WithRealm", realm); err != nil {
-			c.invalid(err)
-			return
-		}
-		c.realm = realm
-	})
-}
-
-// WithScope sets the scope parameter of the challenge (RFC 6750 §3): the
-// space-delimited scopes a token for this resource needs. The default is
-// none, and "" means none. A scope with a control character (0x00–0x1F or
-// DEL) makes [Middleware] panic.
-func WithScope(scope string) Option {
-	return optionFunc(func(c *config) {
-		if err := checkParamValue("WithScope", scope); err != nil {
-			c.invalid(err)
-			return
-		}
-		c.scope = scope
-	})
-}
-
-// WithRequireToken makes a request without a bearer token fail with a 401
-// whose challenge carries realm, resource_metadata and scope but no error
-// code, as RFC 6750 §3.1 asks for a request without credentials; its body is
-// empty (Content-Length: 0). The default is off: such requests pass, and the
-// downstream handler decides. OPTIONS requests and paths under /.well-known/
-// pass either way.
-func WithRequireToken() Option {
-	return optionFunc(func(c *config) { c.requireToken = true })
-}
-
-// WithStrict makes a bearer token that [UnverifiedExp] reports as
-// [ErrMalformed] fail with a 401 invalid_token challenge whose
-// error_description is "The access token is malformed". The default is off:
-// such tokens pass, and the downstream verifier rejects them. Tokens that are
-// [ErrNotJWT] (opaque) or [ErrNoExp] pass either way.
-func WithStrict() Option {
-	return optionFunc(func(c *config) { c.strict = true })
-}
-
-// WithErrorHandler replaces the built-in 401 writer by h. The default is
-// nil, which means the built-in writer. h runs instead of the next handler
-// and receives [ErrExpired], [ErrMissingToken] (under [WithRequireToken]) or,
-// under [WithStrict], an error matching [ErrMalformed]. When h runs, the
-// middleware has set no header and written nothing: h owns the whole
-// response, and can build the WWW-Authenticate value with [Challenge]. h must
-// be safe for concurrent use. A nil h makes [Middleware] panic, and so does
-// combining it with [WithJSONRPCError], whose body h would replace.
-func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
-	return optionFunc(func(c *config) {
-		if h == nil {
-			c.invalid(errors.New("jwtexp: WithErrorHandler: nil handler"))
-			return
-		}
-		c.errorHandler = h
-	})
-}
-
-// WithJSONRPCError makes the 401 body a JSON-RPC 2.0 error response when the
-// rejected request is a POST whose body is a single JSON-RPC 2.0 request
-// with a string or number id:
-//
-//	{"jsonrpc":"2.0","id":<the request's id, byte for byte>,"error":{"code":-32001,"message":"The access token expired"}}
-//
-// The code is [JSONRPCErrorCode]; the message is the error_description of
-// the challenge, or "The access token is missing" under [WithRequireToken].
-// Status and headers stay those of the plain 401, with Content-Type
-// application/json. The default is off.
-//
-// Why: an MCP go-sdk streamable client that gets a non-2xx response whose
-// body is a JSON-RPC error fails only that call and keeps its session;
-// after a plain 401 it closes the session for good.
-//
-// At most 1 MiB of the body is read, and only on the reject path. A
-// notification (no id), a null id, a batch, anything not JSON, a body over
-// 1 MiB, or a body that cannot be read gets the plain OAuth error body; the
-// request is still rejected with 401.
-func WithJSONRPCError() Option {
-	return optionFunc(func(c *config) { c.jsonrpc = true })
-}
-
 // Middleware returns a net/http middleware, in the constructor shape of alice
 // and chi, that answers a request carrying an expired bearer JWT with a 401
 // and the Bearer challenge MCP clients act on, and passes every other request
@@ -205,13 +33,16 @@ func WithJSONRPCError() Option {
 // lets through must still be verified downstream.
 //
 // The token is the credential of each Authorization header field line whose
-// scheme is "Bearer", matched case-insensitively (RFC 9110 §11.1). The
-// scheme must be followed by at least one space; a tab is accepted too,
+// scheme is "Bearer", matched case-insensitively (RFC 9110 §11.1). RFC 9110
+// §11.4 puts one or more SP between scheme and credential; Middleware accepts
+// any run of white space as [unicode.IsSpace] defines it (SP and HTAB, but
+// also VT, FF, CR, LF, U+0085, U+00A0, U+3000 and the other Unicode spaces),
 // because common downstream verifiers (the MCP go-sdk's RequireBearerToken
-// splits with strings.Fields) accept it, and a reject-only filter must
-// recognise at least every token the verifier would take. Surrounding spaces
-// and tabs are trimmed. Other schemes and an empty credential mean "no
-// bearer token". A token in the query string is never read: MCP forbids it.
+// splits with [strings.Fields]) accept it, and a reject-only filter must
+// recognise at least every token the verifier would take. White space of
+// the same kind around the line and the token is trimmed. Other schemes and
+// an empty credential mean "no bearer token". A token in the query string is
+// never read: MCP forbids it.
 //
 // When a request has several Authorization field lines, each bearer
 // credential among them is examined, and the request is rejected if any one
@@ -222,12 +53,25 @@ func WithJSONRPCError() Option {
 //
 // These requests pass untouched, without a look at the token:
 //   - every OPTIONS request, since CORS preflights carry no credentials;
-//   - every request whose URL path, as decoded by net/http and cleaned by
-//     [path.Clean], is /.well-known or under /.well-known/, since OAuth
-//     discovery (RFC 8414, RFC 9728) must never need a token. The path must
-//     already start with /.well-known/ before cleaning, so
-//     "/.well-known/../mcp" is not exempt, while a percent-encoded
-//     "/%2Ewell-known/x" decodes to an exempt path.
+//   - every request whose URL path, as decoded by net/http, starts with
+//     /.well-known/ and is clean: no empty ("//"), "." or ".." segment, a
+//     trailing slash aside. OAuth discovery (RFC 8414, RFC 9728) must never
+//     need a token, and discovery clients ask for clean paths. An unclean
+//     path such as "/.well-known//x", "/.well-known/a/./b" or
+//     "/.well-known/../mcp" is not exempt: it is judged like any other
+//     request, whatever it would clean to, so no dot segment can lead out of
+//     the exemption. The check never calls [path.Clean] and allocates
+//     nothing. A percent-encoded "/%2Ewell-known/x" decodes to an exempt
+//     path. Only '/' separates segments: a backslash is an ordinary byte
+//     here, so a router behind Middleware must not treat it as a separator
+//     (net/http's ServeMux does not).
+//
+// Because of that exemption the MCP endpoint itself must not be reachable
+// under /.well-known/: requests there bypass Middleware by design. Mount
+// the MCP handler on its own path (for example "/mcp" in an
+// [http.ServeMux]) rather than as the root handler when it answers every
+// path, as mcp-go's StreamableHTTPServer does when used as the whole
+// server's handler.
 //
 // Otherwise fresh tokens, opaque tokens ([ErrNotJWT]), JWTs without exp
 // ([ErrNoExp]) and malformed JWTs ([ErrMalformed], unless [WithStrict]) pass,
@@ -247,10 +91,14 @@ func WithJSONRPCError() Option {
 // [Challenge.String]), and the header carries exactly one challenge,
 // replacing any WWW-Authenticate an outer handler set. The next handler is
 // not called. Headers an outer middleware set on the response, such as CORS
-// headers, are kept. When the request has an Origin header, the value
-// WWW-Authenticate is added to Access-Control-Expose-Headers, unless already
-// listed, so that browser clients can read the challenge; an outer CORS
-// middleware still has to send Access-Control-Allow-Origin.
+// headers, are kept. When the request has an Origin header,
+// WWW-Authenticate is added to Access-Control-Expose-Headers, so that
+// browser clients can read the challenge: the header becomes one field line,
+// the outer middleware's non-empty values joined with ", " and followed by
+// WWW-Authenticate, so that Header.Get sees it too; when one of the values
+// already lists it (case-insensitively; "*" does not count, since it is no
+// wildcard for credentialed requests), the header is left as it is. An
+// outer CORS middleware still has to send Access-Control-Allow-Origin.
 //
 // Middleware reads its options once and panics, with a message starting
 // "jwtexp:", on an invalid one. The returned middleware and every handler it
@@ -360,47 +208,56 @@ func (p *policy) judge(token string) (verdict, error) {
 
 // bearerToken returns the token of an Authorization field value with the
 // Bearer scheme (RFC 6750 §2.1, RFC 9110 §11.4), and false for any other
-// scheme or an empty token.
+// scheme or an empty token. White space is what [unicode.IsSpace] says, as
+// in [strings.Fields] (see [Middleware]); [strings.TrimSpace] has an ASCII
+// fast path, and the separator is decoded as a rune only when its first byte
+// is not ASCII. It allocates nothing.
 func bearerToken(v string) (string, bool) {
 	const scheme = "Bearer"
-	v = strings.TrimLeft(v, " \t")
-	if len(v) <= len(scheme) || !strings.EqualFold(v[:len(scheme)], scheme) || v[len(scheme)] != ' ' && v[len(scheme)] != '\t' {
+	v = strings.TrimSpace(v)
+	if len(v) <= len(scheme) || !strings.EqualFold(v[:len(scheme)], scheme) {
 		return "", false
 	}
-	token := strings.Trim(v[len(scheme):], " \t")
+	rest := v[len(scheme):]
+	if c := rest[0]; c < utf8.RuneSelf {
+		if asciiSpace[c] == 0 {
+			return "", false
+		}
+	} else if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsSpace(r) {
+		return "", false
+	}
+	token := strings.TrimSpace(rest)
 	return token, token != ""
 }
 
+// asciiSpace marks the ASCII bytes for which unicode.IsSpace is true.
+var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
+
 const wellKnownPrefix = "/.well-known/"
 
-// isWellKnown reports whether u's path is /.well-known/ or below it, both
-// before and after cleaning (see [Middleware]).
+// isWellKnown reports whether u's path is exempt as discovery: it starts
+// with /.well-known/ and has no empty, "." or ".." segment, a trailing slash
+// aside (see [Middleware]). Unlike path.Clean, it allocates nothing.
 func isWellKnown(u *url.URL) bool {
 	if u == nil || !strings.HasPrefix(u.Path, wellKnownPrefix) {
 		return false
 	}
-	clean := path.Clean(u.Path) // allocates only for an unclean path
-	return clean == wellKnownPrefix[:len(wellKnownPrefix)-1] || strings.HasPrefix(clean, wellKnownPrefix)
+	p := u.Path[len(wellKnownPrefix)-1:] // from the slash after .well-known
+	return !strings.Contains(p, "//") && !strings.Contains(p, "/./") && !strings.Contains(p, "/../") &&
+		!strings.HasSuffix(p, "/.") && !strings.HasSuffix(p, "/..")
 }
 
 // The response.
 
 // response is everything the built-in writer sends for one verdict, built
-// once by [newPolicy]. The []string values go straight into the header map;
-// each has len == cap, so a later Header().Add copies instead of writing into
-// the shared array.
+// once by [newPolicy].
 type response struct {
-	challenge     []string // WWW-Authenticate
-	contentType   []string // nil when there is no body
-	contentLength []string
+	challenge     string // WWW-Authenticate
+	contentType   string // "" when there is no body
+	contentLength string
 	body          []byte
 	jsonrpc       jsonrpcBody
 }
-
-var (
-	noStore         = []string{"no-store"}
-	jsonContentType = []string{"application/json"}
-)
 
 func newPolicy(c config) *policy {
 	p := &policy{
@@ -414,25 +271,24 @@ func newPolicy(c config) *policy {
 	ch := Challenge{Realm: c.realm, Scope: c.scope, ResourceMetadata: c.resourceMetadata}
 	p.responses[missingToken] = newResponse(ch, "", "The access token is missing")
 	ch.Error = "invalid_token"
-	p.responses[expired] = newResponse(ch, "The access token expired", "")
-	p.responses[malformed] = newResponse(ch, "The access token is malformed", "")
+	p.responses[expired] = newResponse(ch, "The access token expired", "The access token expired")
+	p.responses[malformed] = newResponse(ch, "The access token is malformed", "The access token is malformed")
 	return p
 }
 
 // newResponse builds the response for the challenge ch with the
-// error_description desc; an empty desc means no error and an empty body,
-// and rpcMessage then is the JSON-RPC error message.
+// error_description desc, where an empty desc means no error code and an
+// empty body; rpcMessage is the message of the [WithJSONRPCError] body.
 func newResponse(ch Challenge, desc, rpcMessage string) response {
 	ch.ErrorDescription = desc
-	r := response{challenge: []string{ch.String()}}
+	r := response{challenge: ch.String()}
 	if desc != "" {
 		// Both strings are fixed ASCII without `"` or `\`, so plain
 		// concatenation is valid JSON.
 		r.body = []byte(`{"error":"` + ch.Error + `","error_description":"` + desc + `"}`)
-		r.contentType = jsonContentType
-		rpcMessage = desc
+		r.contentType = "application/json"
 	}
-	r.contentLength = []string{strconv.Itoa(len(r.body))}
+	r.contentLength = strconv.Itoa(len(r.body))
 	r.jsonrpc = newJSONRPCBody(rpcMessage)
 	return r
 }
@@ -440,33 +296,41 @@ func newResponse(ch Challenge, desc, rpcMessage string) response {
 // reject writes the built-in 401 for the verdict v.
 func (p *policy) reject(w http.ResponseWriter, r *http.Request, v verdict) {
 	resp := &p.responses[v]
-	h := w.Header()
-	// Direct map writes with canonical keys: Set would allocate a new slice.
-	h["Www-Authenticate"] = resp.challenge
-	h["Cache-Control"] = noStore
-	if _, ok := r.Header["Origin"]; ok {
-		exposeWWWAuthenticate(h)
-	}
 	body, contentType, contentLength := resp.body, resp.contentType, resp.contentLength
 	if p.jsonrpc {
 		if id, ok := readJSONRPCID(r); ok {
 			body = resp.jsonrpc.with(id)
-			contentType = jsonContentType
-			contentLength = []string{strconv.Itoa(len(body))}
+			contentType = "application/json"
+			contentLength = strconv.Itoa(len(body))
 		}
 	}
-	if contentType != nil {
-		h["Content-Type"] = contentType
+	// Every value slice is fresh, so that nothing a handler or ResponseWriter
+	// later does to one response's header values reaches another response.
+	// One backing array serves them all; each slice is capped at one element,
+	// so an append copies instead of writing into its neighbour.
+	vals := [...]string{resp.challenge, "no-store", contentLength, contentType}
+	fresh := vals[:] // one allocation, as vals escapes
+	h := w.Header()
+	// Direct map writes with canonical keys: Set would allocate once per key.
+	h["Www-Authenticate"] = fresh[0:1:1]
+	h["Cache-Control"] = fresh[1:2:2]
+	h["Content-Length"] = fresh[2:3:3]
+	if contentType != "" {
+		h["Content-Type"] = fresh[3:4:4]
 	}
-	h["Content-Length"] = contentLength
+	if _, ok := r.Header["Origin"]; ok {
+		exposeWWWAuthenticate(h)
+	}
 	w.WriteHeader(http.StatusUnauthorized)
 	w.Write(body) // an error means the client is gone; nothing is left to do
 }
 
 // exposeWWWAuthenticate adds WWW-Authenticate to the
 // Access-Control-Expose-Headers of h unless one of its values already lists
-// it. It never appends in place: an outer CORS middleware may share one
-// slice across responses, so the values are copied into a new slice.
+// it. The result is a single field line, so that Header.Get, which reads
+// only the first, sees the name: browsers combine the lines anyway
+// (RFC 9110 §5.3). It never writes into the old slice, which an outer CORS
+// middleware may share across responses.
 func exposeWWWAuthenticate(h http.Header) {
 	const key, name = "Access-Control-Expose-Headers", "WWW-Authenticate"
 	old := h[key]
@@ -477,7 +341,13 @@ func exposeWWWAuthenticate(h http.Header) {
 			}
 		}
 	}
-	vals := make([]string, len(old), len(old)+1)
-	copy(vals, old)
-	h[key] = append(vals, name)
+	var b strings.Builder
+	for _, v := range old {
+		if strings.Trim(v, " \t,") != "" { // an empty value lists nothing
+			b.WriteString(v)
+			b.WriteString(", ")
+		}
+	}
+	b.WriteString(name)
+	h[key] = []string{b.String()}
 }

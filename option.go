@@ -1,0 +1,189 @@
+package jwtexp
+
+import (
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Option configures [Middleware]. Options are applied in order, so when an
+// option is given twice the later one wins; an invalid value anywhere makes
+// Middleware panic. Obtain options from the With functions; a nil Option is
+// invalid.
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// config is what the options set. Every default lives in [defaultConfig].
+type config struct {
+	skew             time.Duration
+	now              func() time.Time
+	realm            string
+	scope            string
+	resourceMetadata string
+	requireToken     bool
+	strict           bool
+	jsonrpc          bool
+	errorHandler     func(http.ResponseWriter, *http.Request, error)
+	err              error // the first invalid option value
+}
+
+// defaultConfig returns the configuration of Middleware() with no options.
+func defaultConfig() config {
+	return config{
+		skew:             DefaultSkew,
+		now:              time.Now,
+		realm:            "",    // no realm parameter
+		scope:            "",    // no scope parameter
+		resourceMetadata: "",    // no resource_metadata parameter
+		requireToken:     false, // a request without a bearer token passes
+		strict:           false, // a malformed JWT passes
+		jsonrpc:          false, // the 401 body is the OAuth error JSON
+		errorHandler:     nil,   // the built-in 401 writer
+	}
+}
+
+func (c *config) invalid(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// WithSkew sets the clock-skew allowance d: a token counts as expired once
+// now >= exp + d, the rule of [ExpiredAt]. The default is [DefaultSkew]
+// (60 seconds), which tolerates a client clock that runs slightly fast. A
+// negative d rejects tokens up to -d before they expire, for example to
+// leave them time to reach a slow downstream service. Every value is valid.
+func WithSkew(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.skew = d })
+}
+
+// WithClock sets the function that tells the current time. The default is
+// [time.Now]. Tests pass a fixed clock. now is called once per bearer
+// credential examined whose exp could be read, and not at all for other
+// requests; a request with several Authorization field lines may call it
+// once per line (see [Middleware]). It must be safe for concurrent use. A
+// nil now makes [Middleware] panic.
+func WithClock(now func() time.Time) Option {
+	return optionFunc(func(c *config) {
+		if now == nil {
+			c.invalid(errors.New("jwtexp: WithClock: nil clock"))
+			return
+		}
+		c.now = now
+	})
+}
+
+// WithResourceMetadata sets the resource_metadata parameter of the challenge
+// (RFC 9728 §5.1): the URL of this server's OAuth protected resource
+// metadata, from which an MCP client finds the authorization server (the
+// MCP authorization spec's authorization server discovery). The default
+// is none. u must be an absolute http or https URL with a host, written with
+// RFC 3986 characters only, without userinfo (RFC 9110 §4.2.4: a sender
+// must not generate it in an http(s) URI) and without a fragment (the
+// metadata URL is built from a resource identifier, which RFC 9728 §1.2
+// forbids to have one). Anything else, including "", makes [Middleware]
+// panic.
+func WithResourceMetadata(u string) Option {
+	return optionFunc(func(c *config) {
+		if err := checkResourceMetadata(u); err != nil {
+			c.invalid(err)
+			return
+		}
+		c.resourceMetadata = u
+	})
+}
+
+// WithRealm sets the realm parameter of the challenge (RFC 9110 §11.5),
+// which is sent first. The default is none, and "" means none. A realm with
+// a control character (0x00–0x1F or DEL) makes [Middleware] panic; `"` and `\`
+// are escaped.
+func WithRealm(realm string) Option {
+	return optionFunc(func(c *config) {
+		if err := checkParamValue("WithRealm", realm); err != nil {
+			c.invalid(err)
+			return
+		}
+		c.realm = realm
+	})
+}
+
+// WithScope sets the scope parameter of the challenge (RFC 6750 §3): the
+// space-delimited scopes a token for this resource needs. The default is
+// none, and "" means none. A scope with a control character (0x00–0x1F or
+// DEL) makes [Middleware] panic.
+func WithScope(scope string) Option {
+	return optionFunc(func(c *config) {
+		if err := checkParamValue("WithScope", scope); err != nil {
+			c.invalid(err)
+			return
+		}
+		c.scope = scope
+	})
+}
+
+// WithRequireToken makes a request without a bearer token fail with a 401
+// whose challenge carries realm, resource_metadata and scope but no error
+// code, as RFC 6750 §3.1 asks for a request without credentials; its body is
+// empty (Content-Length: 0). The default is off: such requests pass, and the
+// downstream handler decides. OPTIONS requests and paths under /.well-known/
+// pass either way.
+func WithRequireToken() Option {
+	return optionFunc(func(c *config) { c.requireToken = true })
+}
+
+// WithStrict makes a bearer token that [UnverifiedExp] reports as
+// [ErrMalformed] fail with a 401 invalid_token challenge whose
+// error_description is "The access token is malformed". The default is off:
+// such tokens pass, and the downstream verifier rejects them. Tokens that are
+// [ErrNotJWT] (opaque) or [ErrNoExp] pass either way.
+func WithStrict() Option {
+	return optionFunc(func(c *config) { c.strict = true })
+}
+
+// WithErrorHandler replaces the built-in 401 writer by h. The default is
+// nil, which means the built-in writer. h runs instead of the next handler
+// and receives [ErrExpired], [ErrMissingToken] (under [WithRequireToken]) or,
+// under [WithStrict], an error matching [ErrMalformed]. When h runs, the
+// middleware has set no header and written nothing: h owns the whole
+// response, and can build the WWW-Authenticate value with [Challenge]. h must
+// be safe for concurrent use. A nil h makes [Middleware] panic, and so does
+// combining it with [WithJSONRPCError], whose body h would replace.
+func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
+	return optionFunc(func(c *config) {
+		if h == nil {
+			c.invalid(errors.New("jwtexp: WithErrorHandler: nil handler"))
+			return
+		}
+		c.errorHandler = h
+	})
+}
+
+// WithJSONRPCError makes the 401 body a JSON-RPC 2.0 error response when the
+// rejected request is a POST whose body is a single JSON-RPC 2.0 request
+// with a string or number id:
+//
+//	{"jsonrpc":"2.0","id":<the request's id, byte for byte>,"error":{"code":-32001,"message":"The access token expired"}}
+//
+// The code is [JSONRPCErrorCode]; the message is the error_description of
+// the challenge, or "The access token is missing" under [WithRequireToken].
+// Status and headers stay those of the plain 401, with Content-Type
+// application/json. The default is off.
+//
+// Why: an MCP go-sdk streamable client that gets a non-2xx response whose
+// body is a JSON-RPC error fails only that call and keeps its session;
+// after a plain 401 it closes the session for good.
+//
+// Only on the reject path, the body is read once, at most 1 MiB of it, into
+// one buffer (sized from Content-Length when that is known), and scanned
+// once after validation. A body whose Content-Length exceeds 1 MiB is not
+// read at all. A notification (no id), a null id, a string id that is not
+// valid UTF-8, a batch, anything not JSON, an object that repeats the
+// jsonrpc, method or id member, a body over 1 MiB, or a body that cannot
+// be read gets the plain OAuth error body; the request is still rejected
+// with 401.
+func WithJSONRPCError() Option {
+	return optionFunc(func(c *config) { c.jsonrpc = true })
+}
