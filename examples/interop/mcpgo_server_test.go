@@ -35,7 +35,9 @@ func newMCPGoServer() *mcpgoserver.MCPServer {
 }
 
 // startMCPGoStreamable serves mcp-go's StreamableHTTPServer, with its own
-// metadata endpoint and CORS, wrapped as a whole by jwtexp.
+// metadata endpoint and CORS, behind jwtexp. The server answers any path, so
+// it is mounted on its two paths only: requests under /.well-known/ pass
+// jwtexp by design, and must not reach the MCP endpoint.
 func startMCPGoStreamable(t *testing.T) *server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
@@ -50,7 +52,10 @@ func startMCPGoStreamable(t *testing.T) *server {
 		}),
 		mcpgoserver.WithStreamableHTTPCORS(mcpgoserver.WithCORSAllowedOrigins(browserOrigin)),
 	)
-	srv.Config.Handler = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL))(streamable)
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", streamable)
+	mux.Handle(mcpgoserver.ProtectedResourceMetadataPath(resource), streamable)
+	srv.Config.Handler = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL))(mux)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return &server{srv: srv, endpoint: resource, metadataURL: metadataURL}
@@ -117,6 +122,12 @@ func TestMCPGoStreamableHTTP(t *testing.T) {
 			// it. This is why the README puts CORS outside jwtexp.
 			name: "initialize with expired token", method: http.MethodPost, path: "/mcp", token: expired(t), body: initializeBody,
 			want: want{status: http.StatusUnauthorized, challenge: expiredChallenge, exposesWWWAuth: true, bodyHas: `"invalid_token"`},
+		},
+		{
+			// jwtexp lets /.well-known/ through untouched; mounted on its
+			// own paths, the MCP server is not reachable there.
+			name: "MCP under /.well-known/ with expired token", method: http.MethodPost, path: "/.well-known/mcp", token: expired(t), body: initializeBody,
+			want: want{status: http.StatusNotFound},
 		},
 	}
 	for _, tt := range tests {
