@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -441,6 +442,30 @@ func TestChunkBoundaries(t *testing.T) {
 			claims = `{"p":` + strings.Repeat(" ", pad) + `0,` + tail
 			assertMatchesOracle(t, jwt(claims))
 		}
+	}
+}
+
+// BenchmarkUnverifiedExp shows the cost per byte (MB/s) staying flat from a
+// typical access token to hostile megabyte inputs: the time is linear in
+// the token's length, and nothing is allocated. The comparison with other
+// libraries is in the bench module.
+func BenchmarkUnverifiedExp(b *testing.B) {
+	hostile := hostileTokens()
+	names := []string{"access token"}
+	for name := range hostile {
+		names = append(names, name)
+	}
+	sort.Strings(names[1:])
+	hostile["access token"] = jwt(`{"iss":"https://issuer.example","sub":"248289761001","aud":["mcp","api"],"exp":1700000000,"iat":1699996400,"nbf":1699996400,"scope":"tools:read tools:call","email":"jane@example.com","azp":"client"}`)
+	for _, name := range names {
+		token := hostile[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(token)))
+			for i := 0; i < b.N; i++ {
+				_, _ = UnverifiedExp(token)
+			}
+		})
 	}
 }
 
