@@ -70,9 +70,9 @@ const DefaultSkew = 60 * time.Second
 // used to reject a token.
 //
 // Surrounding whitespace is ignored, since it can only fall in the header or
-// the signature, which are never read. The result
-// is the exact value of exp, floored to the nanosecond, as [time.Unix]
-// returns it (in the local time zone). exp 0 and -0 are the epoch, not an
+// the signature, which are never read. The result is the exact value of exp,
+// floored to the nanosecond, as [time.Unix] returns it (in the local time
+// zone). exp 0 and -0 are the epoch, not an
 // absent claim. On error the result is the zero [time.Time] and the error is
 // [ErrNotJWT], [ErrMalformed] or [ErrNoExp].
 //
@@ -131,9 +131,4 @@ func payloadSegment(token string) (string, bool) {
 		return "", false
 	}
 	return rest[:second], true
-}
-
-// isSpace reports JSON's insignificant whitespace (RFC 8259 §2).
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }

@@ -210,6 +210,11 @@ func (r *reader) stringRun(i int) int {
 	return r.n
 }
 
+// isSpace reports JSON's insignificant whitespace (RFC 8259 §2).
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
 func hexValue(c byte) (byte, bool) {
 	switch {
 	case '0' <= c && c <= '9':
