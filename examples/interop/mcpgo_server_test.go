@@ -9,14 +9,11 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/jwtexp/jwtexp"
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/jwtexp/jwtexp/examples/internal/bearer"
+	"github.com/jwtexp/jwtexp/examples/internal/e2e"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpgoserver "github.com/mark3labs/mcp-go/server"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
@@ -25,6 +22,10 @@ import (
 // browserOrigin is the one origin mcp-go's CORS handling allows.
 const browserOrigin = "https://inspector.example"
 
+// mcpGoTools are the names of newMCPGoServer's tools, sorted.
+var mcpGoTools = []string{"echo"}
+
+// newMCPGoServer returns an mcp-go MCP server with one tool, echo.
 func newMCPGoServer() *mcpgoserver.MCPServer {
 	s := mcpgoserver.NewMCPServer("mcp-go-behind-jwtexp", "v0", mcpgoserver.WithToolCapabilities(false))
 	s.AddTool(mcpgo.NewTool("echo", mcpgo.WithString("text", mcpgo.Required())),
@@ -38,27 +39,27 @@ func newMCPGoServer() *mcpgoserver.MCPServer {
 // metadata endpoint and CORS, behind jwtexp. The server answers any path, so
 // it is mounted on its two paths only: requests under /.well-known/ pass
 // jwtexp by design, and must not reach the MCP endpoint.
-func startMCPGoStreamable(t *testing.T) *server {
+func startMCPGoStreamable(t *testing.T, jsonRPCError bool) *server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	resource := base + "/mcp"
-	metadataURL := base + mcpgoserver.ProtectedResourceMetadataPath(resource)
-	streamable := mcpgoserver.NewStreamableHTTPServer(newMCPGoServer(),
-		mcpgoserver.WithEndpointPath("/mcp"),
-		mcpgoserver.WithProtectedResourceMetadata(mcpgoserver.ProtectedResourceMetadataConfig{
-			Resource:        resource,
-			ScopesSupported: []string{"mcp:tools"},
-		}),
-		mcpgoserver.WithStreamableHTTPCORS(mcpgoserver.WithCORSAllowedOrigins(browserOrigin)),
-	)
-	mux := http.NewServeMux()
-	mux.Handle("/mcp", streamable)
-	mux.Handle(mcpgoserver.ProtectedResourceMetadataPath(resource), streamable)
-	srv.Config.Handler = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL))(mux)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &server{srv: srv, endpoint: resource, metadataURL: metadataURL}
+	s := &server{}
+	s.srv = e2e.Serve(t, func(base string) http.Handler {
+		s.endpoint = base + "/mcp"
+		metadataPath := mcpgoserver.ProtectedResourceMetadataPath(s.endpoint)
+		s.metadataURL = base + metadataPath
+		streamable := mcpgoserver.NewStreamableHTTPServer(newMCPGoServer(),
+			mcpgoserver.WithEndpointPath("/mcp"),
+			mcpgoserver.WithProtectedResourceMetadata(mcpgoserver.ProtectedResourceMetadataConfig{
+				Resource:        s.endpoint,
+				ScopesSupported: []string{"mcp:tools"},
+			}),
+			mcpgoserver.WithStreamableHTTPCORS(mcpgoserver.WithCORSAllowedOrigins(browserOrigin)),
+		)
+		mux := http.NewServeMux()
+		mux.Handle("/mcp", streamable)
+		mux.Handle(metadataPath, streamable)
+		return protect(mux, s.metadataURL, jsonRPCError)
+	})
+	return s
 }
 
 const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}`
@@ -68,7 +69,7 @@ const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{
 // discovery pass untouched whatever the token, CORS headers are on normal
 // responses, and an expired token gets jwtexp's 401.
 func TestMCPGoStreamableHTTP(t *testing.T) {
-	s := startMCPGoStreamable(t)
+	s := startMCPGoStreamable(t, false)
 	type want struct {
 		status         int
 		allowOrigin    string            // Access-Control-Allow-Origin
@@ -186,77 +187,15 @@ func TestMCPGoStreamableHTTP(t *testing.T) {
 }
 
 // TestMCPGoStreamableHTTPClient drives mcp-go's client against mcp-go's
-// server behind jwtexp, with both protocol generations mcp-go speaks.
+// server behind jwtexp, with both protocol generations mcp-go speaks, and
+// with and without WithJSONRPCError, which mcp-go's client does not need.
 func TestMCPGoStreamableHTTPClient(t *testing.T) {
-	for _, version := range []string{mcpgo.LATEST_PROTOCOL_VERSION, mcpgo.LATEST_LEGACY_PROTOCOL_VERSION} {
-		t.Run(version, func(t *testing.T) {
-			ctx := context.Background()
-			s := startMCPGoStreamable(t)
-			var tok atomic.Pointer[string]
-			setToken := func(s string) { tok.Store(&s) }
-			setToken(fresh(t))
-			c, err := client.NewStreamableHttpClient(s.endpoint,
-				transport.WithHTTPBasicClient(s.srv.Client()),
-				transport.WithHTTPHeaderFunc(func(context.Context) map[string]string {
-					return map[string]string{"Authorization": "Bearer " + *tok.Load()}
-				}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { c.Close() })
-			if err := c.Start(ctx); err != nil {
-				t.Fatalf("Start: %v", err)
-			}
-			init := mcpgo.InitializeRequest{}
-			init.Params.ProtocolVersion = version
-			init.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-mcp-go", Version: "v0"}
-			res, err := c.Initialize(ctx, init)
-			if err != nil {
-				t.Fatalf("Initialize: %v", err)
-			}
-			if res.ProtocolVersion != version {
-				t.Fatalf("negotiated %s, want %s", res.ProtocolVersion, version)
-			}
-			checkMCPGoClient(t, c, setToken, s.metadataURL)
-		})
-	}
-}
-
-// checkMCPGoClient checks an initialized mcp-go client through a token
-// expiry: a call with a fresh token works, one with an expired token fails
-// with an authorization-required error naming metadataURL, and the same
-// client works again once the token is replaced.
-func checkMCPGoClient(t *testing.T, c *client.Client, setToken func(string), metadataURL string) {
-	t.Helper()
-	ctx := context.Background()
-	echo := func() error {
-		req := mcpgo.CallToolRequest{}
-		req.Params.Name = "echo"
-		req.Params.Arguments = map[string]any{"text": "hello"}
-		res, err := c.CallTool(ctx, req)
-		if err != nil {
-			return err
-		}
-		if len(res.Content) != 1 || res.Content[0].(mcpgo.TextContent).Text != "hello" {
-			t.Errorf("echo returned %+v, want one text \"hello\"", res.Content)
-		}
-		return nil
-	}
-	if err := echo(); err != nil {
-		t.Fatalf("CallTool with a fresh token: %v", err)
-	}
-
-	setToken(expired(t))
-	err := echo()
-	if !client.IsAuthorizationRequiredError(err) {
-		t.Fatalf("CallTool with an expired token = %v, want an authorization-required error", err)
-	}
-	if got := client.GetResourceMetadataURL(err); got != metadataURL {
-		t.Errorf("GetResourceMetadataURL = %q, want %q", got, metadataURL)
-	}
-
-	setToken(fresh(t))
-	if err := echo(); err != nil {
-		t.Fatalf("CallTool after the token was replaced: %v", err)
-	}
+	forEachMCPGoCase(t, func(t *testing.T, version string, jsonRPCError bool) {
+		s := startMCPGoStreamable(t, jsonRPCError)
+		var tok bearer.Token
+		tok.Set(fresh(t))
+		c := e2e.NewMCPGoStreamable(t, s.endpoint, s.srv.Client(), &tok)
+		e2e.StartMCPGo(t, c, version, version)
+		e2e.CheckMCPGoExpiry(t, c, e2e.Expiry{Token: &tok, Fresh: fresh(t), Expired: expired(t), MetadataURL: s.metadataURL, Tools: mcpGoTools})
+	})
 }

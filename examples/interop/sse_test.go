@@ -5,19 +5,19 @@ package interop
 // to a per-session message endpoint.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/jwtexp/jwtexp"
 	"github.com/jwtexp/jwtexp/examples/internal/bearer"
+	"github.com/jwtexp/jwtexp/examples/internal/e2e"
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	mcpgoserver "github.com/mark3labs/mcp-go/server"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -26,143 +26,218 @@ type echoArgs struct {
 	Text string `json:"text"`
 }
 
-// startGoSDKSSE serves go-sdk's SSEHandler behind jwtexp, with
-// WithJSONRPCError, to show that the option cannot help on this transport.
-func startGoSDKSSE(t *testing.T) *server {
+// startGoSDKSSE serves go-sdk's SSEHandler behind jwtexp. The handler
+// answers any path (v1.8.0 opens a session for a GET anywhere, and takes a
+// POST anywhere that names a live session), so it is mounted on /sse only:
+// requests under /.well-known/ pass jwtexp by design, and must not reach it.
+// Its message endpoint is /sse?sessionid=…, so /sse is all it needs.
+func startGoSDKSSE(t *testing.T, jsonRPCError bool) *server {
 	t.Helper()
 	gs := mcp.NewServer(&mcp.Implementation{Name: "go-sdk-sse-behind-jwtexp", Version: "v0"}, nil)
 	mcp.AddTool(gs, &mcp.Tool{Name: "echo"}, func(_ context.Context, _ *mcp.CallToolRequest, a echoArgs) (*mcp.CallToolResult, any, error) {
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: a.Text}}}, nil, nil
 	})
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	metadataURL := base + "/.well-known/oauth-protected-resource/sse"
-	sse := mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return gs }, nil)
-	srv.Config.Handler = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL), jwtexp.WithJSONRPCError())(sse)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &server{srv: srv, endpoint: base + "/sse", metadataURL: metadataURL}
-}
-
-func TestGoSDKSSE(t *testing.T) {
-	ctx := context.Background()
-	s := startGoSDKSSE(t)
-	tr := &bearer.Transport{Base: s.srv.Client().Transport}
-	connect := func() (*mcp.ClientSession, error) {
-		c := mcp.NewClient(&mcp.Implementation{Name: "e2e-go-sdk-sse", Version: "v0"}, nil)
-		cs, err := c.Connect(ctx, &mcp.SSEClientTransport{Endpoint: s.endpoint, HTTPClient: tr.Client()}, nil)
-		if err == nil {
-			t.Cleanup(func() { cs.Close() })
-		}
-		return cs, err
-	}
-	echo := func(cs *mcp.ClientSession) error {
-		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "hello"}})
-		if err == nil && (len(res.Content) != 1 || res.Content[0].(*mcp.TextContent).Text != "hello") {
-			t.Errorf("echo returned %+v, want one text \"hello\"", res.Content)
-		}
-		return err
-	}
-
-	// An expired token is refused at the GET that opens the stream.
-	tr.SetToken(expired(t))
-	if _, err := connect(); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
-		t.Fatalf("Connect with an expired token = %v, want an Unauthorized error", err)
-	}
-
-	tr.SetToken(fresh(t))
-	cs, err := connect()
-	if err != nil {
-		t.Fatalf("Connect with a fresh token: %v", err)
-	}
-	if _, err := cs.ListTools(ctx, nil); err != nil {
-		t.Fatalf("ListTools: %v", err)
-	}
-	if err := echo(cs); err != nil {
-		t.Fatalf("CallTool: %v", err)
-	}
-
-	// The token expires mid-session: the POST gets the 401. go-sdk's SSE
-	// client does not read the body of a failed POST, so even a JSON-RPC
-	// error body cannot save the session: it is closed, and the client must
-	// reconnect.
-	tr.SetToken(expired(t))
-	if err := echo(cs); err == nil || !strings.Contains(err.Error(), "401") {
-		t.Fatalf("CallTool with an expired token = %v, want an error carrying 401", err)
-	}
-	tr.SetToken(fresh(t))
-	if err := echo(cs); !errors.Is(err, mcp.ErrConnectionClosed) {
-		t.Fatalf("CallTool on the same SSE session after the 401 = %v, want mcp.ErrConnectionClosed", err)
-	}
-	cs2, err := connect()
-	if err != nil {
-		t.Fatalf("reconnect with a fresh token: %v", err)
-	}
-	if err := echo(cs2); err != nil {
-		t.Fatalf("CallTool after reconnecting: %v", err)
-	}
-}
-
-// startMCPGoSSE serves mcp-go's SSEServer behind jwtexp.
-func startMCPGoSSE(t *testing.T) *server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	metadataURL := base + "/.well-known/oauth-protected-resource/sse"
-	sse := mcpgoserver.NewSSEServer(newMCPGoServer(), mcpgoserver.WithBaseURL(base))
-	srv.Config.Handler = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL))(sse)
-	srv.Start()
-	t.Cleanup(func() {
-		sse.CloseSessions()
-		srv.Close()
+	s := &server{}
+	s.srv = e2e.Serve(t, func(base string) http.Handler {
+		s.endpoint = base + "/sse"
+		s.metadataURL = base + "/.well-known/oauth-protected-resource/sse"
+		mux := http.NewServeMux()
+		mux.Handle("/sse", mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return gs }, nil))
+		return protect(mux, s.metadataURL, jsonRPCError)
 	})
-	return &server{srv: srv, endpoint: base + "/sse", metadataURL: metadataURL}
+	return s
 }
 
-func TestMCPGoSSE(t *testing.T) {
-	ctx := context.Background()
-	s := startMCPGoSSE(t)
-	var tok atomic.Pointer[string]
-	setToken := func(s string) { tok.Store(&s) }
-	newClient := func() *client.Client {
-		c, err := client.NewSSEMCPClient(s.endpoint,
-			transport.WithHTTPClient(s.srv.Client()),
-			transport.WithHeaderFunc(func(context.Context) map[string]string {
-				return map[string]string{"Authorization": "Bearer " + *tok.Load()}
-			}))
-		if err != nil {
-			t.Fatal(err)
+// TestGoSDKSSE shows that WithJSONRPCError cannot help on go-sdk's SSE
+// transport: its client does not read the body of a failed POST, so the
+// session ends after the 401 either way.
+func TestGoSDKSSE(t *testing.T) {
+	forBothBodies(t, func(t *testing.T, jsonRPCError bool) {
+		ctx := context.Background()
+		s := startGoSDKSSE(t, jsonRPCError)
+		tr := &bearer.Transport{Base: s.srv.Client().Transport}
+		connect := func() (*mcp.ClientSession, error) {
+			c := mcp.NewClient(&mcp.Implementation{Name: "e2e-go-sdk-sse", Version: "v0"}, nil)
+			cs, err := c.Connect(ctx, &mcp.SSEClientTransport{Endpoint: s.endpoint, HTTPClient: tr.Client()}, nil)
+			if err == nil {
+				t.Cleanup(func() { cs.Close() })
+			}
+			return cs, err
 		}
-		t.Cleanup(func() { c.Close() })
-		return c
-	}
 
-	// An expired token is refused at the GET that opens the stream, with the
-	// metadata URL for the client to start re-authorization from.
-	setToken(expired(t))
-	err := newClient().Start(ctx)
-	if !client.IsAuthorizationRequiredError(err) {
-		t.Fatalf("Start with an expired token = %v, want an authorization-required error", err)
-	}
-	if got := client.GetResourceMetadataURL(err); got != s.metadataURL {
-		t.Errorf("GetResourceMetadataURL = %q, want %q", got, s.metadataURL)
-	}
+		// An expired token is refused at the GET that opens the stream.
+		tr.Set(expired(t))
+		if _, err := connect(); err == nil || !strings.Contains(err.Error(), http.StatusText(http.StatusUnauthorized)) {
+			t.Fatalf("Connect with an expired token = %v, want an Unauthorized error", err)
+		}
 
-	setToken(fresh(t))
-	c := newClient()
-	if err := c.Start(ctx); err != nil {
-		t.Fatalf("Start with a fresh token: %v", err)
+		tr.Set(fresh(t))
+		cs, err := connect()
+		if err != nil {
+			t.Fatalf("Connect with a fresh token: %v", err)
+		}
+		if tools, err := e2e.GoSDKTools(ctx, cs); err != nil || !slices.Equal(tools, []string{"echo"}) {
+			t.Fatalf("ListTools = %v, %v; want [echo]", tools, err)
+		}
+		if err := e2e.GoSDKEcho(ctx, cs); err != nil {
+			t.Fatalf("CallTool(echo): %v", err)
+		}
+
+		// The token expires mid-session: the POST gets the 401, and the
+		// session is closed whatever the body says; the client must
+		// reconnect.
+		tr.Set(expired(t))
+		if err := e2e.GoSDKEcho(ctx, cs); err == nil || !strings.Contains(err.Error(), "401") {
+			t.Fatalf("CallTool with an expired token = %v, want an error carrying 401", err)
+		}
+		tr.Set(fresh(t))
+		if err := e2e.GoSDKEcho(ctx, cs); !errors.Is(err, mcp.ErrConnectionClosed) {
+			t.Fatalf("CallTool on the same SSE session after the 401 = %v, want mcp.ErrConnectionClosed", err)
+		}
+		cs2, err := connect()
+		if err != nil {
+			t.Fatalf("reconnect with a fresh token: %v", err)
+		}
+		if err := e2e.GoSDKEcho(ctx, cs2); err != nil {
+			t.Fatalf("CallTool after reconnecting: %v", err)
+		}
+	})
+}
+
+// startMCPGoSSE serves mcp-go's SSEServer behind jwtexp. It answers its own
+// two paths only (/sse and /message), so it can be the root handler;
+// TestSSEWellKnownNeverReachesMCP checks that.
+func startMCPGoSSE(t *testing.T, jsonRPCError bool) *server {
+	t.Helper()
+	s := &server{}
+	var sse *mcpgoserver.SSEServer
+	s.srv = e2e.Serve(t, func(base string) http.Handler {
+		s.endpoint = base + "/sse"
+		s.metadataURL = base + "/.well-known/oauth-protected-resource/sse"
+		sse = mcpgoserver.NewSSEServer(newMCPGoServer(), mcpgoserver.WithBaseURL(base))
+		return protect(sse, s.metadataURL, jsonRPCError)
+	})
+	t.Cleanup(sse.CloseSessions) // before the server closes
+	return s
+}
+
+// TestMCPGoSSE: unlike go-sdk's, mcp-go's SSE client keeps its stream after
+// a POST gets the 401, so the same client works again with a new token,
+// with or without WithJSONRPCError. mcp-go v1.2.1 speaks both protocol
+// generations with itself over this transport too.
+func TestMCPGoSSE(t *testing.T) {
+	forEachMCPGoCase(t, func(t *testing.T, version string, jsonRPCError bool) {
+		s := startMCPGoSSE(t, jsonRPCError)
+		var tok bearer.Token
+
+		// An expired token is refused at the GET that opens the stream, with
+		// the metadata URL for the client to start re-authorization from.
+		tok.Set(expired(t))
+		err := e2e.NewMCPGoSSE(t, s.endpoint, s.srv.Client(), &tok).Start(context.Background())
+		if !client.IsAuthorizationRequiredError(err) {
+			t.Fatalf("Start with an expired token = %v, want an authorization-required error", err)
+		}
+		if got := client.GetResourceMetadataURL(err); got != s.metadataURL {
+			t.Errorf("GetResourceMetadataURL = %q, want %q", got, s.metadataURL)
+		}
+
+		tok.Set(fresh(t))
+		c := e2e.NewMCPGoSSE(t, s.endpoint, s.srv.Client(), &tok)
+		e2e.StartMCPGo(t, c, version, version)
+		e2e.CheckMCPGoExpiry(t, c, e2e.Expiry{Token: &tok, Fresh: fresh(t), Expired: expired(t), MetadataURL: s.metadataURL, Tools: mcpGoTools})
+	})
+}
+
+// TestSSEWellKnownNeverReachesMCP: jwtexp lets clean /.well-known/ paths
+// through untouched, so neither SSE server may answer MCP there: it must not
+// open a stream for an expired token, nor take a message for a live session
+// that names it in the query.
+func TestSSEWellKnownNeverReachesMCP(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		start func(*testing.T, bool) *server
+	}{
+		{"go-sdk", startGoSDKSSE},
+		{"mcp-go", startMCPGoSSE},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.start(t, false)
+			message := openSSE(t, s, fresh(t)) // a live session's message endpoint
+			exp := expired(t)
+			send := func(method, path string) int {
+				t.Helper()
+				u := *message
+				u.Path = path
+				req, err := http.NewRequest(method, u.String(), strings.NewReader(initializeBody))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Authorization", "Bearer "+exp)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := s.srv.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+
+			// The real endpoints refuse the expired token...
+			if got := send(http.MethodPost, message.Path); got != http.StatusUnauthorized {
+				t.Errorf("POST %s with an expired token: status %d, want 401", message.Path, got)
+			}
+			if got := send(http.MethodGet, "/sse"); got != http.StatusUnauthorized {
+				t.Errorf("GET /sse with an expired token: status %d, want 401", got)
+			}
+			// ...and nothing under /.well-known/ is MCP.
+			for _, path := range []string{"/.well-known/sse", "/.well-known/oauth-protected-resource/sse", "/.well-known/x" + message.Path} {
+				for _, method := range []string{http.MethodGet, http.MethodPost} {
+					if got := send(method, path); got != http.StatusNotFound {
+						t.Errorf("%s %s?%s with an expired token: status %d, want 404", method, path, message.RawQuery, got)
+					}
+				}
+			}
+		})
 	}
-	init := mcpgo.InitializeRequest{}
-	init.Params.ClientInfo = mcpgo.Implementation{Name: "e2e-mcp-go-sse", Version: "v0"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatalf("Initialize: %v", err)
+}
+
+// openSSE opens an SSE stream at s.endpoint with token, as an SDK client
+// would, and returns the message endpoint the server announces in its
+// endpoint event. The stream stays open until t ends.
+func openSSE(t *testing.T, s *server, token string) *url.URL {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.endpoint, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := c.ListTools(ctx, mcpgo.ListToolsRequest{}); err != nil {
-		t.Fatalf("ListTools: %v", err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := s.srv.Client().Do(req)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
 	}
-	// Mid-session expiry fails the POST, and mcp-go's SSE client, unlike
-	// go-sdk's, keeps the stream: the same client works again with a new
-	// token.
-	checkMCPGoClient(t, c, setToken, s.metadataURL)
+	t.Cleanup(func() { // before the server closes
+		cancel()
+		resp.Body.Close()
+	})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s with a fresh token: status %d, want 200", s.endpoint, resp.StatusCode)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	event := ""
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "event:"); ok {
+			event = strings.TrimSpace(v)
+		} else if v, ok := strings.CutPrefix(sc.Text(), "data:"); ok && event == "endpoint" {
+			u, err := resp.Request.URL.Parse(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatalf("endpoint event %q: %v", v, err)
+			}
+			return u
+		}
+	}
+	t.Fatalf("no endpoint event on %s: %v", s.endpoint, sc.Err())
+	return nil
 }

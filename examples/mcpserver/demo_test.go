@@ -1,9 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/jwtexp/jwtexp/examples/internal/e2e"
 )
 
 // testKey signs the tests' tokens; the demo's key is configurable, and the
@@ -15,6 +19,9 @@ type demo struct {
 	srv *httptest.Server
 	cfg config
 }
+
+// demoTools are the names of the demo's tools, sorted.
+var demoTools = []string{"echo", "whoami"}
 
 // mode is how the demo serves MCP, and what the SDK clients negotiate
 // with it.
@@ -35,18 +42,24 @@ var modes = []mode{
 // startDemo serves newHandler on 127.0.0.1 and closes it when t ends.
 func startDemo(t *testing.T, m mode, jsonRPCError bool) *demo {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	// The resource identifier, and so every token's aud, contains the port,
-	// which is known only once the listener exists.
-	cfg := config{baseURL: "http://" + srv.Listener.Addr().String(), key: testKey, jsonRPCError: jsonRPCError, stateless: m.stateless}
-	h, closeSessions := newHandler(cfg)
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		closeSessions()
+	d := &demo{}
+	d.srv = e2e.Serve(t, func(baseURL string) http.Handler {
+		d.cfg = config{baseURL: baseURL, key: testKey, jsonRPCError: jsonRPCError, stateless: m.stateless}
+		h, closeSessions := newHandler(d.cfg)
+		t.Cleanup(closeSessions) // after the server has closed
+		return h
 	})
-	return &demo{srv: srv, cfg: cfg}
+	return d
+}
+
+// forEachCase runs f as a subtest for each mode, with and without
+// WithJSONRPCError.
+func forEachCase(t *testing.T, f func(t *testing.T, m mode, jsonRPCError bool)) {
+	for _, m := range modes {
+		for _, jsonRPCError := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/jsonrpc=%v", m.name, jsonRPCError), func(t *testing.T) { f(t, m, jsonRPCError) })
+		}
+	}
 }
 
 // token mints a token for d's resource that expires at exp.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jwtexp/jwtexp/examples/internal/bearer"
+	"github.com/jwtexp/jwtexp/examples/internal/e2e"
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -63,126 +64,125 @@ func callWhoami(ctx context.Context, cs *mcp.ClientSession) (string, time.Time, 
 	return sub, exp, err
 }
 
-func TestGoSDKFreshToken(t *testing.T) {
-	for _, m := range modes {
-		t.Run(m.name, func(t *testing.T) {
-			ctx := context.Background()
-			d := startDemo(t, m, true)
-			tr := &bearer.Transport{Base: d.srv.Client().Transport}
-			tr.SetToken(d.fresh(t))
-			cs, err := connectGoSDK(t, d, m, tr.Client(), nil)
-			if err != nil {
-				t.Fatalf("Connect: %v", err)
-			}
-
-			tools, err := cs.ListTools(ctx, nil)
-			if err != nil {
-				t.Fatalf("ListTools: %v", err)
-			}
-			var names []string
-			for _, tool := range tools.Tools {
-				names = append(names, tool.Name)
-			}
-			slices.Sort(names)
-			if !slices.Equal(names, []string{"echo", "whoami"}) {
-				t.Errorf("tools %v, want [echo whoami]", names)
-			}
-
-			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "hello"}})
-			if err != nil {
-				t.Fatalf("CallTool(echo): %v", err)
-			}
-			if len(res.Content) != 1 || res.Content[0].(*mcp.TextContent).Text != "hello" {
-				t.Errorf("echo returned %+v, want one text \"hello\"", res.Content)
-			}
-			if sub, _, err := callWhoami(ctx, cs); err != nil || sub != "alice" {
-				t.Errorf("whoami = %q, %v; want alice", sub, err)
-			}
-		})
+// connectFresh connects a go-sdk client to d with a fresh token, sent by a
+// bearer.Transport that the test can then swap.
+func connectFresh(t *testing.T, d *demo, m mode) (*bearer.Transport, *mcp.ClientSession) {
+	t.Helper()
+	tr := &bearer.Transport{Base: d.srv.Client().Transport}
+	tr.Set(d.fresh(t))
+	cs, err := connectGoSDK(t, d, m, tr.Client(), nil)
+	if err != nil {
+		t.Fatalf("Connect with a fresh token: %v", err)
 	}
+	return tr, cs
+}
+
+// TestGoSDKFreshToken: with a fresh token, ListTools and CallTool succeed,
+// and the tool sees the token's subject. WithJSONRPCError changes nothing
+// for a request that passes.
+func TestGoSDKFreshToken(t *testing.T) {
+	forEachCase(t, func(t *testing.T, m mode, jsonRPCError bool) {
+		ctx := context.Background()
+		d := startDemo(t, m, jsonRPCError)
+		_, cs := connectFresh(t, d, m)
+
+		if tools, err := e2e.GoSDKTools(ctx, cs); err != nil || !slices.Equal(tools, demoTools) {
+			t.Errorf("ListTools = %v, %v; want %v", tools, err, demoTools)
+		}
+		if err := e2e.GoSDKEcho(ctx, cs); err != nil {
+			t.Errorf("CallTool(echo): %v", err)
+		}
+		if sub, _, err := callWhoami(ctx, cs); err != nil || sub != "alice" {
+			t.Errorf("whoami = %q, %v; want alice", sub, err)
+		}
+	})
 }
 
 // TestGoSDKExpiredToken checks that the error a go-sdk call returns for an
 // expired token carries the 401, with and without WithJSONRPCError.
 func TestGoSDKExpiredToken(t *testing.T) {
-	for _, m := range modes {
-		for _, jsonRPCError := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/jsonrpc=%v", m.name, jsonRPCError), func(t *testing.T) {
-				ctx := context.Background()
-				d := startDemo(t, m, jsonRPCError)
-				tr := &bearer.Transport{Base: d.srv.Client().Transport}
+	forEachCase(t, func(t *testing.T, m mode, jsonRPCError bool) {
+		ctx := context.Background()
+		d := startDemo(t, m, jsonRPCError)
+		tr, cs := connectFresh(t, d, m)
 
-				tr.SetToken(d.expired(t))
-				if _, err := connectGoSDK(t, d, m, tr.Client(), nil); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
-					t.Errorf("Connect with an expired token = %v, want an Unauthorized error", err)
-				}
-
-				tr.SetToken(d.fresh(t))
-				cs, err := connectGoSDK(t, d, m, tr.Client(), nil)
-				if err != nil {
-					t.Fatalf("Connect: %v", err)
-				}
-				tr.SetToken(d.expired(t))
-				_, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
-				if err == nil {
-					t.Fatal("CallTool with an expired token succeeded")
-				}
-				// go-sdk reports a non-2xx status by its text.
-				if !strings.Contains(err.Error(), http.StatusText(http.StatusUnauthorized)) {
-					t.Errorf("CallTool error %q does not carry the 401", err)
-				}
-				var werr *jsonrpc.Error
-				if got := errors.As(err, &werr); got != jsonRPCError {
-					t.Errorf("CallTool error %q: errors.As(*jsonrpc.Error) = %v, want %v", err, got, jsonRPCError)
-				} else if got && werr.Code != -32001 {
-					t.Errorf("JSON-RPC error code %d, want -32001", werr.Code)
-				}
-			})
+		tr.Set(d.expired(t))
+		err := e2e.GoSDKEcho(ctx, cs)
+		if err == nil {
+			t.Fatal("CallTool with an expired token succeeded")
 		}
-	}
+		// go-sdk reports a non-2xx status by its text.
+		if !strings.Contains(err.Error(), http.StatusText(http.StatusUnauthorized)) {
+			t.Errorf("CallTool error %q does not carry the 401", err)
+		}
+		var werr *jsonrpc.Error
+		if got := errors.As(err, &werr); got != jsonRPCError {
+			t.Errorf("CallTool error %q: errors.As(*jsonrpc.Error) = %v, want %v", err, got, jsonRPCError)
+		} else if got && werr.Code != -32001 { // the code the README documents
+			t.Errorf("JSON-RPC error code %d, want -32001", werr.Code)
+		}
+
+		// A session cannot even start with an expired token.
+		if _, err := connectGoSDK(t, d, m, tr.Client(), nil); err == nil || !strings.Contains(err.Error(), http.StatusText(http.StatusUnauthorized)) {
+			t.Errorf("Connect with an expired token = %v, want an Unauthorized error", err)
+		}
+	})
 }
 
 // TestGoSDKSessionAfter401 measures what WithJSONRPCError is for: a go-sdk
 // client without an OAuthHandler keeps its session after an expiry 401 when
 // the body is a JSON-RPC error, and closes it for good when it is not.
 func TestGoSDKSessionAfter401(t *testing.T) {
-	for _, m := range modes {
-		for _, jsonRPCError := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/jsonrpc=%v", m.name, jsonRPCError), func(t *testing.T) {
-				ctx := context.Background()
-				d := startDemo(t, m, jsonRPCError)
-				tr := &bearer.Transport{Base: d.srv.Client().Transport}
-				tr.SetToken(d.fresh(t))
-				cs, err := connectGoSDK(t, d, m, tr.Client(), nil)
-				if err != nil {
-					t.Fatalf("Connect: %v", err)
-				}
+	forEachCase(t, func(t *testing.T, m mode, jsonRPCError bool) {
+		ctx := context.Background()
+		d := startDemo(t, m, jsonRPCError)
+		tr, cs := connectFresh(t, d, m)
 
-				tr.SetToken(d.expired(t))
-				if _, _, err := callWhoami(ctx, cs); err == nil {
-					t.Fatal("whoami with an expired token succeeded")
-				}
-
-				// The client obtains a new token and goes on with the same
-				// session.
-				newExp := time.Now().Add(2 * time.Hour).Truncate(time.Second)
-				tr.SetToken(d.token(t, "alice", newExp))
-				sub, exp, err := callWhoami(ctx, cs)
-				if !jsonRPCError {
-					if !errors.Is(err, mcp.ErrConnectionClosed) {
-						t.Fatalf("whoami after a plain 401 = %q, %v, %v; want mcp.ErrConnectionClosed", sub, exp, err)
-					}
-					return
-				}
-				if err != nil {
-					t.Fatalf("whoami on the same session after a JSON-RPC 401: %v", err)
-				}
-				if sub != "alice" || !exp.Equal(newExp) {
-					t.Errorf("whoami = %q, %v; want alice with the new token's expiry %v", sub, exp, newExp)
-				}
-			})
+		tr.Set(d.expired(t))
+		if _, _, err := callWhoami(ctx, cs); err == nil {
+			t.Fatal("whoami with an expired token succeeded")
 		}
-	}
+
+		// The client obtains a new token and goes on with the same
+		// session.
+		newExp := time.Now().Add(2 * time.Hour).Truncate(time.Second)
+		tr.Set(d.token(t, "alice", newExp))
+		sub, exp, err := callWhoami(ctx, cs)
+		if !jsonRPCError {
+			if !errors.Is(err, mcp.ErrConnectionClosed) {
+				t.Fatalf("whoami after a plain 401 = %q, %v, %v; want mcp.ErrConnectionClosed", sub, exp, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("whoami on the same session after a JSON-RPC 401: %v", err)
+		}
+		if sub != "alice" || !exp.Equal(newExp) {
+			t.Errorf("whoami = %q, %v; want alice with the new token's expiry %v", sub, exp, newExp)
+		}
+	})
+}
+
+// TestGoSDKNotificationAfterExpiry shows the limit the README states:
+// WithJSONRPCError needs the request's id, so a notification sent with an
+// expired token gets the plain 401 either way, and the go-sdk client closes
+// its session.
+func TestGoSDKNotificationAfterExpiry(t *testing.T) {
+	forEachCase(t, func(t *testing.T, m mode, jsonRPCError bool) {
+		ctx := context.Background()
+		d := startDemo(t, m, jsonRPCError)
+		tr, cs := connectFresh(t, d, m)
+
+		tr.Set(d.expired(t))
+		err := cs.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: "p", Progress: 1})
+		if err == nil || !strings.Contains(err.Error(), http.StatusText(http.StatusUnauthorized)) {
+			t.Fatalf("NotifyProgress with an expired token = %v, want an Unauthorized error", err)
+		}
+		tr.Set(d.fresh(t))
+		if err := e2e.GoSDKEcho(ctx, cs); !errors.Is(err, mcp.ErrConnectionClosed) {
+			t.Fatalf("CallTool after the rejected notification = %v, want mcp.ErrConnectionClosed", err)
+		}
+	})
 }
 
 // reauthorizer is an auth.OAuthHandler that "re-authorizes" by minting a new
@@ -263,50 +263,46 @@ func (h *reauthorizer) authorize(ctx context.Context, resp *http.Response) error
 // reads the challenge, re-authorizes, and the SDK retries the call, which
 // succeeds with the new token.
 func TestGoSDKReauthorize(t *testing.T) {
-	for _, m := range modes {
-		for _, jsonRPCError := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/jsonrpc=%v", m.name, jsonRPCError), func(t *testing.T) {
-				ctx := context.Background()
-				d := startDemo(t, m, jsonRPCError)
-				newExp := time.Now().Add(2 * time.Hour).Truncate(time.Second)
-				h := &reauthorizer{d: d, resource: d.cfg.resource(), mint: func() string { return d.token(t, "alice", newExp) }}
+	forEachCase(t, func(t *testing.T, m mode, jsonRPCError bool) {
+		ctx := context.Background()
+		d := startDemo(t, m, jsonRPCError)
+		newExp := time.Now().Add(2 * time.Hour).Truncate(time.Second)
+		h := &reauthorizer{d: d, resource: d.cfg.resource(), mint: func() string { return d.token(t, "alice", newExp) }}
 
-				// The token expires between calls.
-				h.setToken(d.fresh(t))
-				cs, err := connectGoSDK(t, d, m, d.srv.Client(), h)
-				if err != nil {
-					t.Fatalf("Connect: %v", err)
-				}
-				h.setToken(d.expired(t))
-				sub, exp, err := callWhoami(ctx, cs)
-				challenges, errs := h.results()
-				if err != nil {
-					t.Fatalf("whoami after re-authorization: %v (Authorize returned %v)", err, errs)
-				}
-				if sub != "alice" || !exp.Equal(newExp) {
-					t.Errorf("whoami = %q, %v; want alice with the new token's expiry %v", sub, exp, newExp)
-				}
-				if len(challenges) != 1 {
-					t.Fatalf("Authorize saw %d challenges, want 1", len(challenges))
-				}
-				if got, want := challenges[0], expiredChallenge(d.cfg); !maps.Equal(got, want) {
-					t.Errorf("Authorize got challenge %v, want %v", got, want)
-				}
-
-				// The token has already expired when the session starts.
-				h.setToken(d.expired(t))
-				cs2, err := connectGoSDK(t, d, m, d.srv.Client(), h)
-				challenges, errs = h.results()
-				if err != nil {
-					t.Fatalf("Connect with an expired token: %v (Authorize returned %v)", err, errs)
-				}
-				if _, exp, err := callWhoami(ctx, cs2); err != nil || !exp.Equal(newExp) {
-					t.Errorf("whoami on a session that started expired = %v, %v; want the new token's expiry %v", exp, err, newExp)
-				}
-				if len(challenges) != 2 {
-					t.Errorf("Authorize called %d times in all, want 2", len(challenges))
-				}
-			})
+		// The token expires between calls.
+		h.setToken(d.fresh(t))
+		cs, err := connectGoSDK(t, d, m, d.srv.Client(), h)
+		if err != nil {
+			t.Fatalf("Connect: %v", err)
 		}
-	}
+		h.setToken(d.expired(t))
+		sub, exp, err := callWhoami(ctx, cs)
+		challenges, errs := h.results()
+		if err != nil {
+			t.Fatalf("whoami after re-authorization: %v (Authorize returned %v)", err, errs)
+		}
+		if sub != "alice" || !exp.Equal(newExp) {
+			t.Errorf("whoami = %q, %v; want alice with the new token's expiry %v", sub, exp, newExp)
+		}
+		if len(challenges) != 1 {
+			t.Fatalf("Authorize saw %d challenges, want 1", len(challenges))
+		}
+		if got, want := challenges[0], expiredChallenge(d.cfg); !maps.Equal(got, want) {
+			t.Errorf("Authorize got challenge %v, want %v", got, want)
+		}
+
+		// The token has already expired when the session starts.
+		h.setToken(d.expired(t))
+		cs2, err := connectGoSDK(t, d, m, d.srv.Client(), h)
+		challenges, errs = h.results()
+		if err != nil {
+			t.Fatalf("Connect with an expired token: %v (Authorize returned %v)", err, errs)
+		}
+		if _, exp, err := callWhoami(ctx, cs2); err != nil || !exp.Equal(newExp) {
+			t.Errorf("whoami on a session that started expired = %v, %v; want the new token's expiry %v", exp, err, newExp)
+		}
+		if len(challenges) != 2 {
+			t.Errorf("Authorize called %d times in all, want 2", len(challenges))
+		}
+	})
 }

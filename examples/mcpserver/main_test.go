@@ -73,8 +73,17 @@ func TestRunHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, io.Discard, &usage); err != nil {
 		t.Errorf("run(-h) = %v, want nil", err)
 	}
-	if !strings.Contains(usage.String(), "-addr") {
-		t.Errorf("run(-h) printed %q, want the flag usage", usage.String())
+	// The defaults the issue and the README's "Try it" section promise.
+	for _, want := range []string{
+		"-addr address",
+		`(default "127.0.0.1:8080")`,
+		"-jsonrpc-error",
+		"(default true)",
+		"-stateless",
+	} {
+		if !strings.Contains(usage.String(), want) {
+			t.Errorf("run(-h) printed %q, want it to contain %q", usage.String(), want)
+		}
 	}
 }
 

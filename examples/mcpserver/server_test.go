@@ -97,50 +97,99 @@ func TestHandlerFreshTokenInitializes(t *testing.T) {
 }
 
 // TestHandlerExpiredToken checks the transport-level answer to an expired
-// token, with and without WithJSONRPCError: the headers are the same, only
-// the body differs.
+// token, with and without WithJSONRPCError, for each kind of POST body: the
+// status and headers are always the same, the body is a JSON-RPC error only
+// for a JSON-RPC request with the option on, and the MCP handler never runs.
 func TestHandlerExpiredToken(t *testing.T) {
+	const (
+		request      = initializeBody // id 1
+		notification = `{"jsonrpc":"2.0","method":"notifications/initialized"}`
+		malformed    = `{"jsonrpc":"2.0","id":1,"method":`
+	)
 	for _, jsonRPCError := range []bool{false, true} {
 		t.Run(map[bool]string{false: "plain", true: "jsonrpc"}[jsonRPCError], func(t *testing.T) {
 			d := startDemo(t, modes[0], jsonRPCError)
-			resp, body := post(t, d, d.expired(t))
-			if resp.StatusCode != http.StatusUnauthorized {
-				t.Fatalf("status %d, want 401; body %s", resp.StatusCode, body)
-			}
-			if got, want := bearerChallenge(t, resp.Header), expiredChallenge(d.cfg); !maps.Equal(got, want) {
-				t.Errorf("challenge %v, want %v", got, want)
-			}
-			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
-				t.Errorf("Cache-Control %q, want no-store", got)
-			}
-			if got := resp.Header.Get("Content-Type"); got != "application/json" {
-				t.Errorf("Content-Type %q, want application/json", got)
-			}
-			if resp.Header.Get("Mcp-Session-Id") != "" {
-				t.Errorf("the MCP handler ran: Mcp-Session-Id %q", resp.Header.Get("Mcp-Session-Id"))
-			}
-			if !jsonRPCError {
-				var got struct {
-					Error            string `json:"error"`
-					ErrorDescription string `json:"error_description"`
-				}
-				if err := json.Unmarshal(body, &got); err != nil || got.Error != "invalid_token" || got.ErrorDescription == "" {
-					t.Errorf("body %s (%v), want an RFC 6750 error object with error invalid_token", body, err)
-				}
-				return
-			}
-			var got struct {
-				JSONRPC string `json:"jsonrpc"`
-				ID      int    `json:"id"`
-				Error   struct {
-					Code    int    `json:"code"`
-					Message string `json:"message"`
-				} `json:"error"`
-			}
-			if err := json.Unmarshal(body, &got); err != nil || got.JSONRPC != "2.0" || got.ID != 1 || got.Error.Code != -32001 || got.Error.Message == "" {
-				t.Errorf("body %s (%v), want a JSON-RPC error response with id 1 and code -32001", body, err)
+			// The exact header the README's "Try it" section quotes.
+			wantChallenge := `Bearer error="invalid_token", error_description="The access token expired", resource_metadata="` +
+				d.cfg.metadataURL() + `", scope="mcp:tools"`
+			for _, tt := range []struct {
+				name    string
+				body    string
+				jsonRPC bool // whether the body must be a JSON-RPC error response
+			}{
+				{"request", request, jsonRPCError},
+				{"notification", notification, false}, // no id to answer
+				{"malformed", malformed, false},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					resp, body := do(t, d, http.MethodPost, mcpPath, d.expired(t), tt.body)
+					if resp.StatusCode != http.StatusUnauthorized {
+						t.Fatalf("status %d, want 401; body %s", resp.StatusCode, body)
+					}
+					if got := resp.Header.Values("WWW-Authenticate"); len(got) != 1 || got[0] != wantChallenge {
+						t.Errorf("WWW-Authenticate %q, want exactly %q", got, wantChallenge)
+					}
+					if got, want := bearerChallenge(t, resp.Header), expiredChallenge(d.cfg); !maps.Equal(got, want) {
+						t.Errorf("challenge %v, want %v", got, want)
+					}
+					if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+						t.Errorf("Cache-Control %q, want no-store", got)
+					}
+					if got := resp.Header.Get("Content-Type"); got != "application/json" {
+						t.Errorf("Content-Type %q, want application/json", got)
+					}
+					if resp.Header.Get("Mcp-Session-Id") != "" {
+						t.Errorf("the MCP handler ran: Mcp-Session-Id %q", resp.Header.Get("Mcp-Session-Id"))
+					}
+					if !tt.jsonRPC {
+						var got struct {
+							Error            string `json:"error"`
+							ErrorDescription string `json:"error_description"`
+						}
+						if err := json.Unmarshal(body, &got); err != nil || got.Error != "invalid_token" || got.ErrorDescription == "" {
+							t.Errorf("body %s (%v), want an RFC 6750 error object with error invalid_token", body, err)
+						}
+						return
+					}
+					var got struct {
+						JSONRPC string `json:"jsonrpc"`
+						ID      int    `json:"id"`
+						Error   struct {
+							Code    int    `json:"code"`
+							Message string `json:"message"`
+						} `json:"error"`
+					}
+					if err := json.Unmarshal(body, &got); err != nil || got.JSONRPC != "2.0" || got.ID != 1 || got.Error.Code != -32001 || got.Error.Message == "" {
+						t.Errorf("body %s (%v), want a JSON-RPC error response with id 1 and code -32001", body, err)
+					}
+				})
 			}
 		})
+	}
+}
+
+// TestHandlerWellKnownIsNotMCP: jwtexp lets clean /.well-known/ paths
+// through untouched, so the MCP endpoint must not be reachable there. The
+// demo mounts it on /mcp alone, with jwtexp inside that route; an expired
+// token sent anywhere else reaches no MCP handler.
+func TestHandlerWellKnownIsNotMCP(t *testing.T) {
+	d := startDemo(t, modes[0], true)
+	for _, tt := range []struct {
+		path   string
+		status int
+	}{
+		{"/.well-known/mcp", http.StatusNotFound},
+		{"/.well-known/x/mcp", http.StatusNotFound},
+		{metadataPath, http.StatusMethodNotAllowed}, // the metadata handler answers GET only
+		{metadataPath + "/mcp", http.StatusNotFound},
+		{"/", http.StatusNotFound},
+		{"/mcp/", http.StatusNotFound},
+	} {
+		resp, body := do(t, d, http.MethodPost, tt.path, d.expired(t), initializeBody)
+		if resp.StatusCode != tt.status || resp.Header.Get("Mcp-Session-Id") != "" || strings.Contains(string(body), "serverInfo") {
+			t.Errorf("POST %s with an expired token: status %d, Mcp-Session-Id %q, body %s; want %d and no MCP answer",
+				tt.path, resp.StatusCode, resp.Header.Get("Mcp-Session-Id"), body, tt.status)
+		}
 	}
 }
 
