@@ -73,9 +73,15 @@ func newHandler(cfg config) (h http.Handler, closeSessions func()) {
 	// answers an expired token with a challenge that has no
 	// error="invalid_token" (go-sdk issue 1134), so a client cannot tell it
 	// should re-authorize.
+	//
+	// Its ClockSkew is jwtexp's skew: with the default 0 it would reject a
+	// token in the 60 seconds after exp that jwtexp still lets through, with
+	// its own challenge. Never stricter than jwtexp, it leaves every expiry
+	// to jwtexp's invalid_token challenge.
 	requireToken := auth.RequireBearerToken(verifier(cfg.key, cfg.resource()), &auth.RequireBearerTokenOptions{
 		ResourceMetadataURL: cfg.metadataURL(),
 		Scopes:              []string{scope},
+		ClockSkew:           jwtexp.DefaultSkew,
 	})
 
 	// Outside it: jwtexp answers an expired token first, with

@@ -172,6 +172,37 @@ func TestHandlerExpiredToken(t *testing.T) {
 // through untouched, so the MCP endpoint must not be reachable there. The
 // demo mounts it on /mcp alone, with jwtexp inside that route; an expired
 // token sent anywhere else reaches no MCP handler.
+// TestHandlerJustExpired pins the skews of the two layers together: a token
+// inside jwtexp's 60-second skew passes both jwtexp and RequireBearerToken,
+// and one past it gets jwtexp's invalid_token challenge. With
+// RequireBearerToken's default ClockSkew of 0, a token expired 30 s ago
+// would get go-sdk's challenge without error="invalid_token".
+func TestHandlerJustExpired(t *testing.T) {
+	d := startDemo(t, modes[0], true)
+	for _, tt := range []struct {
+		age  time.Duration // since exp
+		want int
+	}{
+		{time.Second, http.StatusOK},
+		{30 * time.Second, http.StatusOK},
+		{jwtexp.DefaultSkew - 5*time.Second, http.StatusOK},
+		{jwtexp.DefaultSkew + 5*time.Second, http.StatusUnauthorized},
+		{time.Hour, http.StatusUnauthorized},
+	} {
+		t.Run(tt.age.String(), func(t *testing.T) {
+			resp, body := do(t, d, http.MethodPost, mcpPath, d.token(t, "alice", time.Now().Add(-tt.age)), initializeBody)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d; WWW-Authenticate %q; body %s", resp.StatusCode, tt.want, resp.Header.Values("WWW-Authenticate"), body)
+			}
+			if tt.want == http.StatusUnauthorized {
+				if got, want := bearerChallenge(t, resp.Header), expiredChallenge(d.cfg); !maps.Equal(got, want) {
+					t.Errorf("challenge %v, want %v", got, want)
+				}
+			}
+		})
+	}
+}
+
 func TestHandlerWellKnownIsNotMCP(t *testing.T) {
 	d := startDemo(t, modes[0], true)
 	for _, tt := range []struct {
