@@ -23,7 +23,7 @@ var mwNow = time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC)
 
 func mwClock() time.Time { return mwNow }
 
-// mwJWT returns a realistic RS256-shaped access token (about 900 bytes) whose
+// mwJWT returns a realistic RS256-shaped access token (about 1,070 bytes) whose
 // payload carries the claims of a typical IdP token and, unless expClaim is
 // empty, `"exp":<expClaim>` written verbatim. The signature is 256
 // deterministic bytes, the size of an RSA-2048 signature; it is never checked.
