@@ -53,9 +53,14 @@ func (c *config) invalid(err error) {
 
 // WithSkew sets the clock-skew allowance d: a token counts as expired once
 // now >= exp + d, the rule of [ExpiredAt]. The default is [DefaultSkew]
-// (60 seconds), which tolerates a client clock that runs slightly fast. A
+// (60 seconds), which tolerates an issuer clock that runs slightly behind. A
 // negative d rejects tokens up to -d before they expire, for example to
 // leave them time to reach a slow downstream service. Every value is valid.
+//
+// The downstream verifier should tolerate at least d too (go-sdk's
+// RequireBearerTokenOptions.ClockSkew, for one, defaults to 0): a verifier
+// stricter than jwtexp answers tokens in between with its own challenge,
+// which may lack error="invalid_token".
 func WithSkew(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.skew = d })
 }
