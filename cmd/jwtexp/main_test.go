@@ -348,6 +348,18 @@ func TestNoUsableExp(t *testing.T) {
 	}
 }
 
+// TestEmptyInput checks that an empty input is named as such, not only as
+// "not a JWT".
+func TestEmptyInput(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{""}, {"-"}, {}} {
+		got := runCmd(t, strings.NewReader(" \r\n"), args...)
+		if got.status != exitNoExp || got.stderr != "jwtexp: not a JWT: the input holds no token\n" {
+			t.Errorf("run(%q) = %#v, want status 2 and the empty-input message", args, got)
+		}
+	}
+}
+
 // TestInputBound checks that input is read up to 1 MiB and no further, from
 // stdin and from the argument, and that a failing stdin is reported.
 func TestInputBound(t *testing.T) {

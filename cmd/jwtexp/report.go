@@ -42,6 +42,11 @@ type report struct {
 
 // judge reads token's exp and decides the verdict at at under skew.
 func judge(token string, at time.Time, skew time.Duration) report {
+	if token == "" {
+		// An unset $TOKEN or an empty pipe: say so, rather than only that
+		// nothing is not a JWT.
+		return failed(fmt.Errorf("%w: the input holds no token", jwtexp.ErrNotJWT), at, skew)
+	}
 	exp, err := jwtexp.UnverifiedExp(token)
 	if err != nil {
 		return failed(err, at, skew)
