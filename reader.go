@@ -115,24 +115,25 @@ func (r *reader) literal(i int, rest string) (int, bool) {
 
 // skipString consumes a string after its opening quote.
 func (r *reader) skipString(i int) (int, bool) {
-	_, i, ok := r.key(i, "")
+	_, i, ok := r.str(i, false)
 	return i, ok
 }
 
-// key consumes a string after its opening quote and reports whether it
-// equals name once unescaped; an empty name means no comparison, and
-// equal is then false. Object member names are compared that way,
-// so "\u0065xp" is exp, and case-sensitively, as RFC 7519 §4 requires.
-func (r *reader) key(i int, name string) (equal bool, next int, ok bool) {
-	matched := 0 // bytes of name matched so far, or -1
-	if name == "" {
-		matched = -1 // not comparing
+// str consumes a string after its opening quote and, if compare is set,
+// reports whether it is "exp" once unescaped. Object member names are
+// compared that way, so "\u0065xp" is exp, and case-sensitively, as RFC 7519
+// §4 requires.
+func (r *reader) str(i int, compare bool) (isExp bool, next int, ok bool) {
+	const name = "exp"
+	matched := -1 // bytes of name matched so far, or -1: no match, or not comparing
+	if compare {
+		matched = 0
 	}
 	for {
 		j := r.stringRun(i)
-		if matched >= 0 {
-			if matched+j-i <= len(name) && string(r.buf[i:j]) == name[matched:matched+j-i] {
-				matched += j - i
+		for k := i; k < j && matched >= 0; k++ {
+			if matched < len(name) && r.buf[k] == name[matched] {
+				matched++
 			} else {
 				matched = -1
 			}

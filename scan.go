@@ -71,7 +71,7 @@ member: // c is the first byte of an object member
 	}
 	if s.depth == 1 {
 		var isExp bool
-		if isExp, i, ok = r.key(i, "exp"); !ok {
+		if isExp, i, ok = r.str(i, true); !ok {
 			return ErrMalformed
 		}
 		if isExp {
