@@ -255,7 +255,7 @@ func isID(v []byte) bool {
 // skipSpace returns the index of the first byte at or after i that is not
 // JSON white space (RFC 8259 §2), or len(b).
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && isSpace(b[i]) {
 		i++
 	}
 	return i
@@ -331,9 +331,5 @@ func skipValue(b []byte, i int) int {
 
 // isDelimiter reports whether c ends a number, true, false or null.
 func isDelimiter(c byte) bool {
-	switch c {
-	case ',', '}', ']', ' ', '\t', '\n', '\r':
-		return true
-	}
-	return false
+	return c == ',' || c == '}' || c == ']' || isSpace(c)
 }
