@@ -18,8 +18,12 @@
 //	-json
 //		Print one JSON object on standard output instead of text.
 //	-skew duration
-//		Clock skew tolerated after exp (default 1m0s, jwtexp.DefaultSkew).
+//		Clock skew tolerated after exp (default 0).
 //		A negative skew counts tokens about to expire as expired.
+//		Set it at or below the leeway of the verifier behind this check,
+//		never above: a reject-only filter must never be more lenient than
+//		that verifier, and with skew 0 every expired token is reported
+//		expired whatever non-negative leeway the verifier has.
 //	-at time
 //		Judge at this RFC 3339 instant instead of now.
 //
@@ -41,8 +45,6 @@ import (
 	"io"
 	"os"
 	"time"
-
-	"github.com/jwtexp/jwtexp"
 )
 
 // Exit statuses, documented in usageText and in the package comment.
@@ -118,7 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok b
 	fs.SetOutput(stderr)
 	fs.Usage = func() { printUsage(fs) }
 	fs.BoolVar(&opts.json, "json", false, "print one JSON object on stdout instead of text")
-	fs.DurationVar(&opts.skew, "skew", jwtexp.DefaultSkew,
+	fs.DurationVar(&opts.skew, "skew", 0,
 		"clock skew `duration` tolerated after exp; negative counts tokens about to expire as expired")
 	fs.Func("at", "judge at this RFC 3339 `time` instead of now", func(s string) error {
 		t, err := time.Parse(time.RFC3339, s)

@@ -77,25 +77,32 @@ func TestText(t *testing.T) {
 			args:   []string{tokAt(860)},
 			status: exitNotExpired,
 			stdout: "exp:       2024-05-01T12:14:20Z (expires in 14m20s)\n" +
-				"verdict:   not expired now (skew 1m0s)\n" + notVerified,
+				"verdict:   not expired now (skew 0s)\n" + notVerified,
 		},
 		{
 			name:   "expired long ago",
 			args:   []string{tokAt(-(3*3600 + 12*60))},
 			status: exitExpired,
 			stdout: "exp:       2024-05-01T08:48:00Z (expired 3h12m ago)\n" +
-				"verdict:   expired now (skew 1m0s)\n" + notVerified,
+				"verdict:   expired now (skew 0s)\n" + notVerified,
 		},
 		{
-			name:   "expired but within the default skew",
-			args:   []string{tokAt(-30)},
+			name:   "the default skew is 0: expired 1s ago is expired",
+			args:   []string{tokAt(-1)},
+			status: exitExpired,
+			stdout: "exp:       2024-05-01T11:59:59Z (expired 1s ago)\n" +
+				"verdict:   expired now (skew 0s)\n" + notVerified,
+		},
+		{
+			name:   "expired but within the skew",
+			args:   []string{"-skew", "1m", tokAt(-30)},
 			status: exitNotExpired,
 			stdout: "exp:       2024-05-01T11:59:30Z (expired 30s ago)\n" +
 				"verdict:   not expired now (skew 1m0s)\n" + notVerified,
 		},
 		{
 			name:   "now equals exp plus skew",
-			args:   []string{tokAt(-60)},
+			args:   []string{"-skew", "1m", tokAt(-60)},
 			status: exitExpired,
 			stdout: "exp:       2024-05-01T11:59:00Z (expired 1m ago)\n" +
 				"verdict:   expired now (skew 1m0s)\n" + notVerified,
@@ -126,14 +133,14 @@ func TestText(t *testing.T) {
 			args:   []string{"-at", "2024-05-01T10:00:00Z", tokAt(-3600)},
 			status: exitNotExpired,
 			stdout: "exp:       2024-05-01T11:00:00Z (expires in 1h)\n" +
-				"verdict:   not expired at 2024-05-01T10:00:00Z (skew 1m0s)\n" + notVerified,
+				"verdict:   not expired at 2024-05-01T10:00:00Z (skew 0s)\n" + notVerified,
 		},
 		{
 			name:   "-at with an offset and a fraction is printed in UTC",
 			args:   []string{"-at", "2024-05-03T14:00:00.25+02:00", tokAt(0)},
 			status: exitExpired,
 			stdout: "exp:       2024-05-01T12:00:00Z (expired 2d ago)\n" +
-				"verdict:   expired at 2024-05-03T12:00:00.25Z (skew 1m0s)\n" + notVerified,
+				"verdict:   expired at 2024-05-03T12:00:00.25Z (skew 0s)\n" + notVerified,
 		},
 		{
 			name:   "fractional exp keeps its fraction",
@@ -147,14 +154,14 @@ func TestText(t *testing.T) {
 			args:   []string{tok(`{"exp":0}`)},
 			status: exitExpired,
 			stdout: "exp:       1970-01-01T00:00:00Z (expired 54y135d ago)\n" +
-				"verdict:   expired now (skew 1m0s)\n" + notVerified,
+				"verdict:   expired now (skew 0s)\n" + notVerified,
 		},
 		{
 			name:   "exp beyond the year 9999",
 			args:   []string{tok(`{"exp":4611686018427387903}`)},
 			status: exitNotExpired,
 			stdout: "exp:       146138514283-06-19T07:45:03Z (expires in 146235604284y146d)\n" +
-				"verdict:   not expired now (skew 1m0s)\n" + notVerified,
+				"verdict:   not expired now (skew 0s)\n" + notVerified,
 		},
 		{
 			name:   "flags after the token",
@@ -190,13 +197,13 @@ func TestJSON(t *testing.T) {
 			name:   "not expired",
 			args:   []string{"-json", tokAt(860)},
 			status: exitNotExpired,
-			stdout: `{"reason":"not_expired","expired":false,"exp":"2024-05-01T12:14:20Z","exp_unix":1714565660,"exp_nanos":0,"at":"2024-05-01T12:00:00Z","skew":"1m0s"}` + "\n",
+			stdout: `{"reason":"not_expired","expired":false,"exp":"2024-05-01T12:14:20Z","exp_unix":1714565660,"exp_nanos":0,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n",
 		},
 		{
 			name:   "expired",
 			args:   []string{"-json", tokAt(-61)},
 			status: exitExpired,
-			stdout: `{"reason":"expired","expired":true,"exp":"2024-05-01T11:58:59Z","exp_unix":1714564739,"exp_nanos":0,"at":"2024-05-01T12:00:00Z","skew":"1m0s"}` + "\n",
+			stdout: `{"reason":"expired","expired":true,"exp":"2024-05-01T11:58:59Z","exp_unix":1714564739,"exp_nanos":0,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n",
 		},
 		{
 			name:   "fractional exp is split into floored seconds and nanoseconds",
@@ -208,7 +215,7 @@ func TestJSON(t *testing.T) {
 			name:   "negative fractional exp floors exp_unix",
 			args:   []string{"-json", tok(`{"exp":-1.5}`)},
 			status: exitExpired,
-			stdout: `{"reason":"expired","expired":true,"exp":"1969-12-31T23:59:58.5Z","exp_unix":-2,"exp_nanos":500000000,"at":"2024-05-01T12:00:00Z","skew":"1m0s"}` + "\n",
+			stdout: `{"reason":"expired","expired":true,"exp":"1969-12-31T23:59:58.5Z","exp_unix":-2,"exp_nanos":500000000,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n",
 		},
 		{
 			name:   "exp_unix beyond float64 precision is exact",
@@ -257,7 +264,7 @@ func TestInputForms(t *testing.T) {
 		{"stdin with trailing newline", nil, token + "\n"},
 		{"stdin with CRLF and indentation", nil, "  \t" + token + "\r\n"},
 		{"dash reads stdin", []string{"-"}, token + "\n"},
-		{"dash after flags", []string{"-skew", "1m", "-"}, token},
+		{"dash after flags", []string{"-skew", "0s", "-"}, token},
 		{"double dash then token", []string{"--", token}, ""},
 		{"surrounding whitespace in argument", []string{" " + token + "\n"}, ""},
 		{"Bearer argument", []string{"Bearer " + token}, ""},
@@ -340,7 +347,7 @@ func TestNoUsableExp(t *testing.T) {
 			}
 
 			got := runCmd(t, nil, "-json", tt.input)
-			wantStdout := `{"reason":"` + tt.reason + `","expired":false,"exp":null,"exp_unix":null,"exp_nanos":null,"at":"2024-05-01T12:00:00Z","skew":"1m0s"}` + "\n"
+			wantStdout := `{"reason":"` + tt.reason + `","expired":false,"exp":null,"exp_unix":null,"exp_nanos":null,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n"
 			if got.status != exitNoExp || got.stdout != wantStdout || !strings.HasPrefix(got.stderr, tt.err.Error()) {
 				t.Errorf("run -json = %#v\nwant status 2, stdout %s, stderr starting %q", got, wantStdout, tt.err)
 			}
@@ -375,7 +382,7 @@ func TestInputBound(t *testing.T) {
 		t.Errorf("argument of exactly 1 MiB: status %d, want 0", got.status)
 	}
 
-	wantJSON := `{"reason":"too_large","expired":false,"exp":null,"exp_unix":null,"exp_nanos":null,"at":"2024-05-01T12:00:00Z","skew":"1m0s"}` + "\n"
+	wantJSON := `{"reason":"too_large","expired":false,"exp":null,"exp_unix":null,"exp_nanos":null,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n"
 	want := result{exitNoExp, wantJSON, errTooLarge.Error() + "\n"}
 	if got := runCmd(t, strings.NewReader(over), "-json"); got != want {
 		t.Errorf("stdin over 1 MiB: %#v, want %#v", got, want)
@@ -442,7 +449,7 @@ func TestUsage(t *testing.T) {
 }
 
 // TestHelp checks that asked-for help exits 0 with the usage, including the
-// exit status table and the -json members, on stderr.
+// exit status table and the -json members, on stderr, and no flag default.
 func TestHelp(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"-h"}, {"-help"}, {"--help"}, {"-json", "-h", "a.b.c"}} {
@@ -454,7 +461,6 @@ func TestHelp(t *testing.T) {
 			"Usage: jwtexp [-json] [-skew duration] [-at time] [token | -]\n",
 			"NOT verified",
 			"  -skew duration\n",
-			"(default 1m0s)",
 			"Exit status:\n  0   not expired\n  1   expired\n  2   no usable exp; the reason is on stderr\n  64  usage error",
 			`"not_jwt"`, `"malformed"`, `"no_exp"`, `"too_large"`, `"read_error"`,
 			"exp_unix", "exp_nanos",
@@ -462,6 +468,10 @@ func TestHelp(t *testing.T) {
 			if !strings.Contains(got.stderr, want) {
 				t.Errorf("run(%q): usage lacks %q:\n%s", args, want, got.stderr)
 			}
+		}
+		// -skew defaults to 0, which the flag package does not print.
+		if strings.Contains(got.stderr, "(default") {
+			t.Errorf("run(%q): usage shows a nonzero default:\n%s", args, got.stderr)
 		}
 	}
 }
@@ -473,7 +483,7 @@ func TestHelp(t *testing.T) {
 func TestVerdictMatchesExpiredAt(t *testing.T) {
 	t.Parallel()
 	exps := []string{"1714564800", "1714564800.5", "1714564800.999999999", "0", "-1.5", "1e9"}
-	skews := []time.Duration{0, time.Nanosecond, -time.Nanosecond, time.Second, jwtexp.DefaultSkew, -jwtexp.DefaultSkew, 24 * time.Hour}
+	skews := []time.Duration{0, time.Nanosecond, -time.Nanosecond, time.Second, 60 * time.Second, -60 * time.Second, 24 * time.Hour}
 	for _, e := range exps {
 		token := tok(`{"exp":` + e + `}`)
 		exp, err := jwtexp.UnverifiedExp(token)
