@@ -57,7 +57,7 @@ func token(t *testing.T, exp time.Time) string {
 	return tok
 }
 
-// Fresh and expired are an hour away from now, far beyond jwtexp's default
-// 60 s skew, so the tests do not depend on timing.
+// Fresh and expired are an hour away from now, so the tests do not depend
+// on timing.
 func fresh(t *testing.T) string   { return token(t, time.Now().Add(time.Hour)) }
 func expired(t *testing.T) string { return token(t, time.Now().Add(-time.Hour)) }

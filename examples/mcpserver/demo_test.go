@@ -18,6 +18,7 @@ var testKey = []byte("mcpserver-test-key")
 type demo struct {
 	srv *httptest.Server
 	cfg config
+	as  *authServer // nil unless cfg.authServer
 }
 
 // demoTools are the names of the demo's tools, sorted.
@@ -42,10 +43,19 @@ var modes = []mode{
 // startDemo serves newHandler on 127.0.0.1 and closes it when t ends.
 func startDemo(t *testing.T, m mode, jsonRPCError bool) *demo {
 	t.Helper()
+	return serveDemo(t, config{key: testKey, jsonRPCError: jsonRPCError, stateless: m.stateless})
+}
+
+// serveDemo serves newHandler(cfg) on 127.0.0.1, with cfg.baseURL set to
+// the server's URL, and closes it when t ends.
+func serveDemo(t *testing.T, cfg config) *demo {
+	t.Helper()
 	d := &demo{}
 	d.srv = e2e.Serve(t, func(baseURL string) http.Handler {
-		d.cfg = config{baseURL: baseURL, key: testKey, jsonRPCError: jsonRPCError, stateless: m.stateless}
-		h, closeSessions := newHandler(d.cfg)
+		cfg.baseURL = baseURL
+		d.cfg = cfg
+		h, as, closeSessions := newHandler(cfg)
+		d.as = as
 		t.Cleanup(closeSessions) // after the server has closed
 		return h
 	})
@@ -72,7 +82,7 @@ func (d *demo) token(t *testing.T, subject string, exp time.Time) string {
 	return tok
 }
 
-// Fresh and expired are an hour away from now on either side, far beyond
-// jwtexp's default 60 s skew, so the tests do not depend on timing.
+// Fresh and expired are an hour away from now on either side, so the tests
+// do not depend on timing.
 func (d *demo) fresh(t *testing.T) string   { return d.token(t, "alice", time.Now().Add(time.Hour)) }
 func (d *demo) expired(t *testing.T) string { return d.token(t, "alice", time.Now().Add(-time.Hour)) }

@@ -1,7 +1,11 @@
 // Command mcpserver is a demo MCP server on the official go-sdk (streamable
-// HTTP) with jwtexp in front of auth.RequireBearerToken. At start it prints
-// curl commands with a fresh and an expired token: paste them and see a 200
-// and a 401 with WWW-Authenticate: Bearer error="invalid_token".
+// HTTP) with jwtexp in front of auth.RequireBearerToken, and a dev OAuth
+// authorization server in the same process that issues short-lived tokens
+// (one minute by default), so that an MCP client such as MCP Inspector runs
+// the whole loop: authorize, call, token expires, 401 with
+// error="invalid_token", re-authorize. At start it also prints curl commands
+// with a fresh and an expired token: paste them and see a 200 and a 401 with
+// WWW-Authenticate: Bearer error="invalid_token". See docs/demo.md.
 //
 // From the repository root:
 //
@@ -15,9 +19,14 @@
 //	                      their session
 //	-stateless=false      serve without sessions; go-sdk v1.8.0 speaks MCP
 //	                      2026-07-28 only then
+//	-auth-server=true     run the dev authorization server
+//	-token-ttl 1m         lifetime of the access tokens it issues
+//	-refresh-tokens=false issue refresh tokens too; without them every
+//	                      expiry forces a full re-authorization
 //
 // DEV ONLY: it accepts HS256 tokens signed with a published key
-// (devjwt.DevKey). Do not expose it beyond your machine.
+// (devjwt.DevKey), and its authorization server approves every request at
+// once. Do not expose it beyond your machine.
 package main
 
 import (
@@ -53,6 +62,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free port")
 	jsonRPCError := fs.Bool("jsonrpc-error", true, "answer a rejected JSON-RPC POST with a JSON-RPC error body (jwtexp.WithJSONRPCError)")
 	stateless := fs.Bool("stateless", false, "serve MCP without sessions (needed for MCP 2026-07-28 clients)")
+	authServer := fs.Bool("auth-server", true, "run the dev OAuth authorization server (DEV ONLY: it approves every request at once)")
+	tokenTTL := fs.Duration("token-ttl", time.Minute, "lifetime of the access tokens the authorization server issues")
+	refreshTokens := fs.Bool("refresh-tokens", false, "issue refresh tokens (off: every expiry forces a full re-authorization)")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil
 	} else if err != nil {
@@ -61,13 +73,24 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if *tokenTTL < time.Second {
+		return fmt.Errorf("-token-ttl %v: want at least 1s (exp is in whole seconds)", *tokenTTL)
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	cfg := config{baseURL: baseURL(ln.Addr()), key: devjwt.DevKey, jsonRPCError: *jsonRPCError, stateless: *stateless}
-	handler, closeSessions := newHandler(cfg)
+	cfg := config{
+		baseURL:       baseURL(ln.Addr()),
+		key:           devjwt.DevKey,
+		jsonRPCError:  *jsonRPCError,
+		stateless:     *stateless,
+		authServer:    *authServer,
+		tokenTTL:      *tokenTTL,
+		refreshTokens: *refreshTokens,
+	}
+	handler, _, closeSessions := newHandler(cfg)
 	defer closeSessions()
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
@@ -133,8 +156,32 @@ func printQuickStart(w io.Writer, cfg config, fresh, expired string) {
 	}
 	fmt.Fprintf(w, "jwtexp demo MCP server on %s\n", cfg.resource())
 	fmt.Fprintf(w, "DEV ONLY: tokens are HS256-signed with a published key.\n\n")
+	if cfg.authServer {
+		printAuthServer(w, cfg)
+	}
 	fmt.Fprintf(w, "# A fresh token (valid for 1h) gets 200 and an initialize result:\n%s\n", curl(fresh))
 	fmt.Fprintf(w, "# An expired token gets 401 and WWW-Authenticate: Bearer error=\"invalid_token\", ...:\n%s\n", curl(expired))
 	fmt.Fprintf(w, "# The protected resource metadata (RFC 9728) the challenge points to:\ncurl -i %s\n\n", cfg.metadataURL())
 	fmt.Fprintf(w, "Listening; Ctrl-C stops.\n")
+}
+
+// printAuthServer tells how to run the OAuth loop against the dev
+// authorization server with MCP Inspector, and what happens at expiry.
+func printAuthServer(w io.Writer, cfg config) {
+	refresh := "no refresh tokens (-refresh-tokens=false), so every expiry forces a full re-authorization"
+	if cfg.refreshTokens {
+		refresh = "refresh tokens on (-refresh-tokens), so a client may refresh instead of re-authorizing"
+	}
+	fmt.Fprintf(w, "DEV ONLY: a dev OAuth authorization server runs here too (issuer %s).\n", cfg.baseURL)
+	fmt.Fprintf(w, "It approves every authorization request at once, as %q, without a login.\n", devUser)
+	fmt.Fprintf(w, "Access tokens live %v (-token-ttl); %s.\n\n", cfg.tokenTTL, refresh)
+	fmt.Fprintf(w, "# Connect MCP Inspector (needs Node.js):\n")
+	fmt.Fprintf(w, "#   npx @modelcontextprotocol/inspector\n")
+	fmt.Fprintf(w, "# In the browser tab it opens: Transport Type \"Streamable HTTP\", URL %s,\n", cfg.resource())
+	fmt.Fprintf(w, "# then Connect. It gets a 401, discovers this authorization server, registers,\n")
+	fmt.Fprintf(w, "# is approved at once and connects; List Tools works.\n")
+	fmt.Fprintf(w, "# After %v the token expires. The next request (List Tools again) gets\n", cfg.tokenTTL)
+	fmt.Fprintf(w, "#   401 WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"The access token expired\", ...\n")
+	fmt.Fprintf(w, "# from jwtexp, and Inspector runs the OAuth flow again (with -refresh-tokens\n")
+	fmt.Fprintf(w, "# it refreshes instead) and the request goes through.\n\n")
 }

@@ -40,17 +40,27 @@ type config struct {
 	// MCP 2026-07-28 only in this mode; a stateful server negotiates
 	// 2025-11-25 or older.
 	stateless bool
+	// authServer runs the dev authorization server (authserver.go) in the
+	// same handler, and lists it in the protected resource metadata.
+	authServer bool
+	// tokenTTL is the lifetime of the access tokens the authorization
+	// server issues.
+	tokenTTL time.Duration
+	// refreshTokens makes the authorization server issue refresh tokens.
+	refreshTokens bool
 }
 
 func (c config) resource() string    { return c.baseURL + mcpPath }
 func (c config) metadataURL() string { return c.baseURL + metadataPath }
 
 // newHandler returns the demo's whole HTTP handler: the MCP endpoint at /mcp
-// behind jwtexp and auth.RequireBearerToken, and the protected resource
-// metadata that the challenges point to. closeSessions ends the MCP sessions
-// still open; call it once the HTTP server has stopped, since a client that
-// never sent its DELETE (its token had expired, say) leaves one behind.
-func newHandler(cfg config) (h http.Handler, closeSessions func()) {
+// behind jwtexp and auth.RequireBearerToken, the protected resource metadata
+// that the challenges point to and, when cfg.authServer is set, the dev
+// authorization server (as, nil otherwise). closeSessions ends the MCP
+// sessions still open; call it once the HTTP server has stopped, since a
+// client that never sent its DELETE (its token had expired, say) leaves one
+// behind.
+func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func()) {
 	server := mcp.NewServer(&mcp.Implementation{Name: "jwtexp-demo", Version: "v0.0.1"}, nil)
 	mcp.AddTool(server, &mcp.Tool{Name: "echo", Description: "Echo the text back."}, echo)
 	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "Show the verified token's subject and expiry."}, whoami)
@@ -74,14 +84,11 @@ func newHandler(cfg config) (h http.Handler, closeSessions func()) {
 	// error="invalid_token" (go-sdk issue 1134), so a client cannot tell it
 	// should re-authorize.
 	//
-	// Its ClockSkew is jwtexp's skew: with the default 0 it would reject a
-	// token in the 60 seconds after exp that jwtexp still lets through, with
-	// its own challenge. Never stricter than jwtexp, it leaves every expiry
-	// to jwtexp's invalid_token challenge.
+	// Its ClockSkew and jwtexp's skew are both 0, and jwtexp runs first, so
+	// every expired token gets jwtexp's invalid_token challenge.
 	requireToken := auth.RequireBearerToken(verifier(cfg.key, cfg.resource()), &auth.RequireBearerTokenOptions{
 		ResourceMetadataURL: cfg.metadataURL(),
 		Scopes:              []string{scope},
-		ClockSkew:           jwtexp.DefaultSkew,
 	})
 
 	// Outside it: jwtexp answers an expired token first, with
@@ -99,13 +106,19 @@ func newHandler(cfg config) (h http.Handler, closeSessions func()) {
 
 	mux := http.NewServeMux()
 	mux.Handle(mcpPath, expiry(requireToken(streamable)))
-	mux.Handle(metadataPath, auth.ProtectedResourceMetadataHandler(&oauthex.ProtectedResourceMetadata{
+	prm := &oauthex.ProtectedResourceMetadata{
 		Resource:               cfg.resource(),
 		ScopesSupported:        []string{scope},
 		BearerMethodsSupported: []string{"header"},
 		ResourceName:           "jwtexp demo MCP server",
-	}))
-	return mux, func() {
+	}
+	if cfg.authServer {
+		as = newAuthServer(cfg)
+		as.register(mux)
+		prm.AuthorizationServers = []string{as.issuer}
+	}
+	mux.Handle(metadataPath, auth.ProtectedResourceMetadataHandler(prm))
+	return mux, as, func() {
 		for ss := range server.Sessions() {
 			ss.Close()
 		}

@@ -168,25 +168,19 @@ func TestHandlerExpiredToken(t *testing.T) {
 	}
 }
 
-// TestHandlerWellKnownIsNotMCP: jwtexp lets clean /.well-known/ paths
-// through untouched, so the MCP endpoint must not be reachable there. The
-// demo mounts it on /mcp alone, with jwtexp inside that route; an expired
-// token sent anywhere else reaches no MCP handler.
-// TestHandlerJustExpired pins the skews of the two layers together: a token
-// inside jwtexp's 60-second skew passes both jwtexp and RequireBearerToken,
-// and one past it gets jwtexp's invalid_token challenge. With
-// RequireBearerToken's default ClockSkew of 0, a token expired 30 s ago
-// would get go-sdk's challenge without error="invalid_token".
+// TestHandlerJustExpired: jwtexp and RequireBearerToken both allow no
+// clock skew, and jwtexp runs first, so a token gets jwtexp's invalid_token
+// challenge from the second its exp is reached, and never go-sdk's challenge
+// without an error code.
 func TestHandlerJustExpired(t *testing.T) {
 	d := startDemo(t, modes[0], true)
 	for _, tt := range []struct {
-		age  time.Duration // since exp
+		age  time.Duration // since exp; negative: not yet expired
 		want int
 	}{
-		{time.Second, http.StatusOK},
-		{30 * time.Second, http.StatusOK},
-		{jwtexp.DefaultSkew - 5*time.Second, http.StatusOK},
-		{jwtexp.DefaultSkew + 5*time.Second, http.StatusUnauthorized},
+		{-30 * time.Second, http.StatusOK},
+		{time.Second, http.StatusUnauthorized},
+		{30 * time.Second, http.StatusUnauthorized},
 		{time.Hour, http.StatusUnauthorized},
 	} {
 		t.Run(tt.age.String(), func(t *testing.T) {
@@ -203,6 +197,10 @@ func TestHandlerJustExpired(t *testing.T) {
 	}
 }
 
+// TestHandlerWellKnownIsNotMCP: jwtexp lets clean /.well-known/ paths
+// through untouched, so the MCP endpoint must not be reachable there. The
+// demo mounts it on /mcp alone, with jwtexp inside that route; an expired
+// token sent anywhere else reaches no MCP handler.
 func TestHandlerWellKnownIsNotMCP(t *testing.T) {
 	d := startDemo(t, modes[0], true)
 	for _, tt := range []struct {

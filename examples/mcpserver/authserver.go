@@ -1,0 +1,407 @@
+package main
+
+// A dev-only OAuth 2.1 authorization server, in the same process as the demo
+// MCP server, so that a real MCP client can run the whole loop jwtexp is for:
+// 401 → discovery → registration → authorization → token → call → expiry →
+// 401 invalid_token → re-authorization.
+//
+// DEV ONLY. It approves every authorization request at once, for one fixed
+// user, without asking anyone; it signs with the demo's published HS256 key;
+// it keeps everything in memory. See docs/demo.md for why it is hand-written.
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jwtexp/jwtexp/examples/internal/devjwt"
+)
+
+// Paths of the authorization server. The issuer is the demo's base URL, so
+// its RFC 8414 metadata lives at the root well-known URI.
+const (
+	asMetadataPath = "/.well-known/oauth-authorization-server"
+	authorizePath  = "/authorize"
+	tokenPath      = "/token"
+	registerPath   = "/register"
+
+	// devUser is the subject of every token: the authorization endpoint
+	// approves at once, as this user.
+	devUser = "demo-user"
+	// codeTTL is how long an authorization code can be exchanged.
+	codeTTL = time.Minute
+)
+
+// authServer is the dev authorization server. Its fields are set by
+// newAuthServer; the counters are for the tests and the startup log.
+type authServer struct {
+	issuer   string
+	resource string // the only RFC 8707 resource it issues tokens for
+	key      []byte
+	ttl      time.Duration
+	refresh  bool // issue refresh tokens
+	now      func() time.Time
+
+	mu       sync.Mutex
+	clients  map[string][]string // client_id → registered redirect URIs
+	codes    map[string]grant    // authorization code → what it grants
+	refreshs map[string]grant    // refresh token → what it grants
+	counts   map[string]int      // "authorize", "authorization_code", "refresh_token"
+}
+
+// grant is what a code or refresh token stands for. A code also carries its
+// expiry, PKCE challenge and redirect URI.
+type grant struct {
+	clientID    string
+	scope       string
+	expires     time.Time
+	challenge   string
+	redirectURI string
+}
+
+func newAuthServer(cfg config) *authServer {
+	return &authServer{
+		issuer:   cfg.baseURL,
+		resource: cfg.resource(),
+		key:      cfg.key,
+		ttl:      cfg.tokenTTL,
+		refresh:  cfg.refreshTokens,
+		now:      time.Now,
+		clients:  map[string][]string{},
+		codes:    map[string]grant{},
+		refreshs: map[string]grant{},
+		counts:   map[string]int{},
+	}
+}
+
+// count returns how often event happened: "authorize" (codes issued),
+// "authorization_code" and "refresh_token" (tokens issued by that grant).
+func (a *authServer) count(event string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.counts[event]
+}
+
+// register mounts the authorization server's endpoints on mux. They are not
+// behind jwtexp or any token check, and they allow any origin, so that a
+// browser-based client (MCP Inspector) can run the flow.
+func (a *authServer) register(mux *http.ServeMux) {
+	mux.Handle(asMetadataPath, cors(http.HandlerFunc(a.metadata)))
+	mux.Handle(registerPath, cors(http.HandlerFunc(a.registerClient)))
+	mux.Handle(authorizePath, http.HandlerFunc(a.authorize))
+	mux.Handle(tokenPath, cors(http.HandlerFunc(a.token)))
+}
+
+func cors(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Mcp-Protocol-Version")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// asMetadata is the RFC 8414 document.
+type asMetadata struct {
+	Issuer                            string   `json:"issuer"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	RegistrationEndpoint              string   `json:"registration_endpoint"`
+	ScopesSupported                   []string `json:"scopes_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
+}
+
+func (a *authServer) grantTypes() []string {
+	if a.refresh {
+		return []string{"authorization_code", "refresh_token"}
+	}
+	return []string{"authorization_code"}
+}
+
+func (a *authServer) metadata(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		http.Error(w, "GET only", http.StatusMethodNotAllowed)
+		return
+	}
+	writeJSON(w, http.StatusOK, asMetadata{
+		Issuer:                            a.issuer,
+		AuthorizationEndpoint:             a.issuer + authorizePath,
+		TokenEndpoint:                     a.issuer + tokenPath,
+		RegistrationEndpoint:              a.issuer + registerPath,
+		ScopesSupported:                   []string{scope},
+		ResponseTypesSupported:            []string{"code"},
+		GrantTypesSupported:               a.grantTypes(),
+		TokenEndpointAuthMethodsSupported: []string{"none"},
+		CodeChallengeMethodsSupported:     []string{"S256"},
+	})
+}
+
+// registerClient is RFC 7591 dynamic client registration. Every client is a
+// public client (token_endpoint_auth_method "none"): PKCE protects its codes.
+func (a *authServer) registerClient(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	var req struct {
+		RedirectURIs []string `json:"redirect_uris"`
+		ClientName   string   `json:"client_name"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "body is not a JSON object")
+		return
+	}
+	if len(req.RedirectURIs) == 0 {
+		oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", "redirect_uris is required")
+		return
+	}
+	for _, u := range req.RedirectURIs {
+		if !validRedirectURI(u) {
+			oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", "redirect URIs must be absolute https URLs or http URLs on a loopback host, without a fragment")
+			return
+		}
+	}
+	id := rand.Text()
+	a.mu.Lock()
+	a.clients[id] = req.RedirectURIs
+	a.mu.Unlock()
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"client_id":                  id,
+		"client_id_issued_at":        a.now().Unix(),
+		"client_name":                req.ClientName,
+		"redirect_uris":              req.RedirectURIs,
+		"grant_types":                a.grantTypes(),
+		"response_types":             []string{"code"},
+		"token_endpoint_auth_method": "none",
+	})
+}
+
+// validRedirectURI: https anywhere, or http on a loopback host (a native or
+// local client, RFC 8252 §7.3), never with a fragment (RFC 6749 §3.1.2).
+func validRedirectURI(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Fragment != "" || u.Host == "" {
+		return false
+	}
+	switch h := u.Hostname(); u.Scheme {
+	case "https":
+		return true
+	case "http":
+		return h == "localhost" || h == "127.0.0.1" || h == "::1"
+	}
+	return false
+}
+
+// authorize is the authorization endpoint. It approves at once: no login,
+// no consent screen. What it checks is what the issue asks of a client:
+// PKCE with S256, and a resource parameter naming this MCP server.
+func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		http.Error(w, "GET or POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	q := r.URL.Query()
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		q = r.Form
+	}
+	clientID, redirectURI := q.Get("client_id"), q.Get("redirect_uri")
+	a.mu.Lock()
+	uris, known := a.clients[clientID]
+	a.mu.Unlock()
+	// Until the redirect URI is known to be the client's, errors go to the
+	// browser, never to the redirect URI (RFC 6749 §4.1.2.1).
+	if !known {
+		http.Error(w, "unknown client_id", http.StatusBadRequest)
+		return
+	}
+	if redirectURI == "" && len(uris) == 1 {
+		redirectURI = uris[0]
+	}
+	if !slices.Contains(uris, redirectURI) {
+		http.Error(w, "redirect_uri is not registered for this client", http.StatusBadRequest)
+		return
+	}
+	back := func(params url.Values) {
+		if s := q.Get("state"); s != "" {
+			params.Set("state", s)
+		}
+		u, _ := url.Parse(redirectURI) // validated at registration
+		qq := u.Query()
+		for k, v := range params {
+			qq[k] = v
+		}
+		u.RawQuery = qq.Encode()
+		http.Redirect(w, r, u.String(), http.StatusFound)
+	}
+	fail := func(code, desc string) {
+		back(url.Values{"error": {code}, "error_description": {desc}})
+	}
+	reqScope, ok := a.scope(q.Get("scope"))
+	switch {
+	case q.Get("response_type") != "code":
+		fail("unsupported_response_type", "only response_type=code")
+	case q.Get("code_challenge") == "":
+		fail("invalid_request", "PKCE is required: code_challenge is missing")
+	case q.Get("code_challenge_method") != "S256":
+		// An absent method means plain (RFC 7636 §4.3); OAuth 2.1 clients
+		// use S256.
+		fail("invalid_request", "code_challenge_method must be S256; plain is refused")
+	case q.Get("resource") != a.resource:
+		fail("invalid_target", "resource must be "+a.resource)
+	case !ok:
+		fail("invalid_scope", "the only scope is "+scope)
+	default:
+		code := rand.Text()
+		a.mu.Lock()
+		a.codes[code] = grant{
+			clientID:    clientID,
+			scope:       reqScope,
+			expires:     a.now().Add(codeTTL),
+			challenge:   q.Get("code_challenge"),
+			redirectURI: redirectURI,
+		}
+		a.counts["authorize"]++
+		a.mu.Unlock()
+		back(url.Values{"code": {code}})
+	}
+}
+
+// scope returns the scope to grant for a requested one: "" means the
+// default, and nothing but mcp:tools is known. offline_access is accepted
+// and dropped: refresh tokens depend on -refresh-tokens alone.
+func (a *authServer) scope(requested string) (string, bool) {
+	for _, s := range strings.Fields(requested) {
+		if s != scope && s != "offline_access" {
+			return "", false
+		}
+	}
+	return scope, true
+}
+
+// token is the token endpoint: the authorization_code grant, and the
+// refresh_token grant when refresh tokens are on.
+func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "bad form body")
+		return
+	}
+	if res := r.PostForm.Get("resource"); res != "" && res != a.resource {
+		oauthError(w, http.StatusBadRequest, "invalid_target", "resource must be "+a.resource)
+		return
+	}
+	clientID := r.PostForm.Get("client_id")
+	if u, _, ok := r.BasicAuth(); ok && clientID == "" {
+		clientID = u
+	}
+	switch gt := r.PostForm.Get("grant_type"); {
+	case gt == "authorization_code":
+		code := r.PostForm.Get("code")
+		a.mu.Lock()
+		g, ok := a.codes[code]
+		delete(a.codes, code) // single use, whatever happens next
+		a.mu.Unlock()
+		switch {
+		case !ok || a.now().After(g.expires) || g.clientID != clientID:
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown, used or expired code, or another client's")
+			return
+		case r.PostForm.Get("redirect_uri") != g.redirectURI:
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match the authorization request")
+			return
+		case s256(r.PostForm.Get("code_verifier")) != g.challenge:
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match code_challenge")
+			return
+		}
+		a.issue(w, gt, g)
+	case gt == "refresh_token" && a.refresh:
+		rt := r.PostForm.Get("refresh_token")
+		a.mu.Lock()
+		g, ok := a.refreshs[rt]
+		delete(a.refreshs, rt) // rotated: each refresh token is used once
+		a.mu.Unlock()
+		if !ok || g.clientID != clientID {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or used refresh token, or another client's")
+			return
+		}
+		a.issue(w, gt, g)
+	default:
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code"+map[bool]string{true: " or refresh_token"}[a.refresh])
+	}
+}
+
+// issue writes a token response for g, counting it under grantType: an
+// HS256 JWT access token whose aud is the resource and whose exp is now plus
+// the TTL, and a new refresh token when refresh tokens are on.
+func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant) {
+	now := a.now()
+	exp := now.Add(a.ttl)
+	tok, err := devjwt.Sign(a.key, devjwt.Claims{
+		Subject:  devUser,
+		Audience: a.resource,
+		Scope:    g.scope,
+		IssuedAt: now.Unix(),
+		Expiry:   exp.Unix(),
+	})
+	if err != nil {
+		oauthError(w, http.StatusInternalServerError, "server_error", err.Error())
+		return
+	}
+	// expires_in never overstates the lifetime: exp is whole seconds, so
+	// round down what is left of it. A client that refreshes on expires_in
+	// then never sends a token jwtexp already calls expired.
+	resp := map[string]any{
+		"access_token": tok,
+		"token_type":   "Bearer",
+		"expires_in":   int64(time.Unix(exp.Unix(), 0).Sub(now) / time.Second),
+		"scope":        g.scope,
+	}
+	a.mu.Lock()
+	a.counts[grantType]++
+	if a.refresh {
+		rt := rand.Text()
+		a.refreshs[rt] = grant{clientID: g.clientID, scope: g.scope}
+		resp["refresh_token"] = rt
+	}
+	a.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func s256(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// oauthError writes an RFC 6749 §5.2 error response.
+func oauthError(w http.ResponseWriter, status int, code, desc string) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jwtexp/jwtexp"
+	"github.com/jwtexp/jwtexp/examples/internal/devjwt"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+)
+
+// testRedirectURI is where the tests' clients say they want the code. No one
+// listens there: the tests read the code from the redirect's Location.
+const testRedirectURI = "http://127.0.0.1:1/callback"
+
+// startAuthDemo serves the demo with its authorization server on, tokens
+// living ttl.
+func startAuthDemo(t *testing.T, m mode, ttl time.Duration, refresh bool) *demo {
+	t.Helper()
+	return serveDemo(t, config{key: testKey, jsonRPCError: true, stateless: m.stateless, authServer: true, tokenTTL: ttl, refreshTokens: refresh})
+}
+
+// noRedirects is an HTTP client for d's loopback server that returns
+// redirects instead of following them.
+func noRedirects(d *demo) *http.Client {
+	return &http.Client{
+		Transport:     d.srv.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// jsonReq sends a request to d and decodes the JSON answer into out (when
+// non-nil); it returns the status.
+func jsonReq(t *testing.T, d *demo, method, path, contentType, body string, out any) int {
+	t.Helper()
+	req, err := http.NewRequest(method, d.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := d.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatalf("%s %s: status %d, body not JSON: %v", method, path, resp.StatusCode, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// registerClient registers a client with testRedirectURI and returns its id.
+func registerClient(t *testing.T, d *demo) string {
+	t.Helper()
+	var reg struct {
+		ClientID   string `json:"client_id"`
+		AuthMethod string `json:"token_endpoint_auth_method"`
+	}
+	if st := jsonReq(t, d, http.MethodPost, registerPath, "application/json", `{"redirect_uris":["`+testRedirectURI+`"],"client_name":"test"}`, &reg); st != http.StatusCreated || reg.ClientID == "" || reg.AuthMethod != "none" {
+		t.Fatalf("register: status %d, %+v; want 201, a client_id and auth method none", st, reg)
+	}
+	return reg.ClientID
+}
+
+// authorizeParams is a valid authorization request for clientID with the
+// PKCE verifier "verifier".
+func authorizeParams(d *demo, clientID string) url.Values {
+	return url.Values{
+		"response_type":         {"code"},
+		"client_id":             {clientID},
+		"redirect_uri":          {testRedirectURI},
+		"code_challenge":        {s256("verifier")},
+		"code_challenge_method": {"S256"},
+		"resource":              {d.cfg.resource()},
+		"scope":                 {scope},
+		"state":                 {"xyz"},
+	}
+}
+
+// authorize sends the authorization request q and returns the status and,
+// for a redirect, the query of its Location.
+func authorize(t *testing.T, d *demo, q url.Values) (int, url.Values) {
+	t.Helper()
+	resp, err := noRedirects(d).Get(d.srv.URL + authorizePath + "?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		return resp.StatusCode, nil
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || !strings.HasPrefix(loc.String(), testRedirectURI+"?") {
+		t.Fatalf("redirect to %q (%v), want %s?...", resp.Header.Get("Location"), err, testRedirectURI)
+	}
+	return resp.StatusCode, loc.Query()
+}
+
+// tokenResponse is the token endpoint's answer, success or error.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	Scope        string `json:"scope"`
+	RefreshToken string `json:"refresh_token"`
+	Error        string `json:"error"`
+}
+
+func tokenReq(t *testing.T, d *demo, form url.Values) (int, tokenResponse) {
+	t.Helper()
+	var tr tokenResponse
+	st := jsonReq(t, d, http.MethodPost, tokenPath, "application/x-www-form-urlencoded", form.Encode(), &tr)
+	return st, tr
+}
+
+// codeForm is the token request that exchanges code.
+func codeForm(d *demo, clientID, code string) url.Values {
+	return url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"client_id":     {clientID},
+		"redirect_uri":  {testRedirectURI},
+		"code_verifier": {"verifier"},
+		"resource":      {d.cfg.resource()},
+	}
+}
+
+func TestAuthServerMetadata(t *testing.T) {
+	for _, refresh := range []bool{false, true} {
+		d := startAuthDemo(t, modes[0], time.Minute, refresh)
+		var asm oauthex.AuthServerMeta
+		if st := jsonReq(t, d, http.MethodGet, asMetadataPath, "", "", &asm); st != http.StatusOK {
+			t.Fatalf("metadata status %d", st)
+		}
+		base := d.srv.URL
+		if asm.Issuer != base || asm.AuthorizationEndpoint != base+authorizePath || asm.TokenEndpoint != base+tokenPath ||
+			asm.RegistrationEndpoint != base+registerPath || !slices.Equal(asm.CodeChallengeMethodsSupported, []string{"S256"}) {
+			t.Errorf("metadata %+v", asm)
+		}
+		if got := slices.Contains(asm.GrantTypesSupported, "refresh_token"); got != refresh {
+			t.Errorf("refresh=%v: grant_types_supported %v", refresh, asm.GrantTypesSupported)
+		}
+		var prm oauthex.ProtectedResourceMetadata
+		jsonReq(t, d, http.MethodGet, metadataPath, "", "", &prm)
+		if !slices.Equal(prm.AuthorizationServers, []string{base}) {
+			t.Errorf("protected resource metadata lists authorization servers %v, want [%s]", prm.AuthorizationServers, base)
+		}
+	}
+	// Without the authorization server, nothing is mounted or listed.
+	d := startDemo(t, modes[0], true)
+	if st := jsonReq(t, d, http.MethodGet, asMetadataPath, "", "", nil); st != http.StatusNotFound {
+		t.Errorf("metadata without -auth-server: status %d, want 404", st)
+	}
+}
+
+// TestAuthServerFlow runs the dance docs/demo.md shows with curl: register,
+// authorize with PKCE, exchange the code, call the MCP endpoint; and then
+// checks the token and the single use of codes and refresh tokens.
+func TestAuthServerFlow(t *testing.T) {
+	const ttl = 90 * time.Second
+	d := startAuthDemo(t, modes[0], ttl, true)
+	clientID := registerClient(t, d)
+
+	st, q := authorize(t, d, authorizeParams(d, clientID))
+	if st != http.StatusFound || q.Get("code") == "" || q.Get("state") != "xyz" {
+		t.Fatalf("authorize: status %d, redirect query %v; want 302 with a code and state xyz", st, q)
+	}
+	before := time.Now()
+	st, tr := tokenReq(t, d, codeForm(d, clientID, q.Get("code")))
+	if st != http.StatusOK || tr.TokenType != "Bearer" || tr.Scope != scope || tr.RefreshToken == "" || tr.ExpiresIn < 89 || tr.ExpiresIn > 90 {
+		t.Fatalf("token: status %d, %+v", st, tr)
+	}
+	c, err := devjwt.Verify(testKey, tr.AccessToken)
+	if err != nil || c.Audience != d.cfg.resource() || c.Scope != scope || c.Subject != devUser {
+		t.Fatalf("access token claims %+v, %v", c, err)
+	}
+	if exp, _ := jwtexp.UnverifiedExp(tr.AccessToken); exp.Before(before.Add(ttl).Truncate(time.Second)) || exp.After(time.Now().Add(ttl)) {
+		t.Errorf("exp %v, want now + %v", exp, ttl)
+	}
+	if resp, body := post(t, d, tr.AccessToken); resp.StatusCode != http.StatusOK {
+		t.Errorf("MCP initialize with the issued token: status %d, body %s", resp.StatusCode, body)
+	}
+	if st, tr := tokenReq(t, d, codeForm(d, clientID, q.Get("code"))); st != http.StatusBadRequest || tr.Error != "invalid_grant" {
+		t.Errorf("second use of the code: status %d, %+v; want 400 invalid_grant", st, tr)
+	}
+
+	refresh := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tr.RefreshToken}, "client_id": {clientID}}
+	st, tr2 := tokenReq(t, d, refresh)
+	if st != http.StatusOK || tr2.AccessToken == "" || tr2.RefreshToken == "" || tr2.RefreshToken == tr.RefreshToken {
+		t.Fatalf("refresh: status %d, %+v; want a new access and refresh token", st, tr2)
+	}
+	if st, tr := tokenReq(t, d, refresh); st != http.StatusBadRequest || tr.Error != "invalid_grant" {
+		t.Errorf("second use of a refresh token: status %d, %+v; want 400 invalid_grant", st, tr)
+	}
+	if a, c, r := d.as.count("authorize"), d.as.count("authorization_code"), d.as.count("refresh_token"); a != 1 || c != 1 || r != 1 {
+		t.Errorf("counts: authorize %d, authorization_code %d, refresh_token %d; want 1 each", a, c, r)
+	}
+}
+
+// TestAuthServerAuthorizeRejects: PKCE with S256 and the demo's resource are
+// required. Errors about the client or its redirect URI are shown, never
+// redirected; the others go back to the client.
+func TestAuthServerAuthorizeRejects(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	clientID := registerClient(t, d)
+	for _, tt := range []struct {
+		name   string
+		change func(url.Values)
+		status int
+		error  string
+	}{
+		{"unknown client", func(q url.Values) { q.Set("client_id", "nobody") }, http.StatusBadRequest, ""},
+		{"unregistered redirect_uri", func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1:2/cb") }, http.StatusBadRequest, ""},
+		{"no PKCE", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
+		{"PKCE plain", func(q url.Values) { q.Set("code_challenge_method", "plain") }, http.StatusFound, "invalid_request"},
+		{"PKCE method absent", func(q url.Values) { q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
+		{"no resource", func(q url.Values) { q.Del("resource") }, http.StatusFound, "invalid_target"},
+		{"other resource", func(q url.Values) { q.Set("resource", "http://127.0.0.1:1/mcp") }, http.StatusFound, "invalid_target"},
+		{"unknown scope", func(q url.Values) { q.Set("scope", "admin") }, http.StatusFound, "invalid_scope"},
+		{"implicit grant", func(q url.Values) { q.Set("response_type", "token") }, http.StatusFound, "unsupported_response_type"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := authorizeParams(d, clientID)
+			tt.change(q)
+			st, back := authorize(t, d, q)
+			if st != tt.status || back.Get("error") != tt.error || back.Get("code") != "" {
+				t.Errorf("status %d, redirect query %v; want %d with error %q and no code", st, back, tt.status, tt.error)
+			}
+			if tt.error != "" && back.Get("state") != "xyz" {
+				t.Errorf("error redirect without the state: %v", back)
+			}
+		})
+	}
+	if n := d.as.count("authorize"); n != 0 {
+		t.Errorf("%d codes issued, want 0", n)
+	}
+}
+
+func TestAuthServerTokenRejects(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	clientID := registerClient(t, d)
+	for _, tt := range []struct {
+		name   string
+		change func(url.Values)
+		error  string
+	}{
+		{"wrong verifier", func(f url.Values) { f.Set("code_verifier", "other") }, "invalid_grant"},
+		{"no verifier", func(f url.Values) { f.Del("code_verifier") }, "invalid_grant"},
+		{"other redirect_uri", func(f url.Values) { f.Set("redirect_uri", "http://127.0.0.1:2/cb") }, "invalid_grant"},
+		{"other client", func(f url.Values) { f.Set("client_id", "nobody") }, "invalid_grant"},
+		{"other resource", func(f url.Values) { f.Set("resource", "http://127.0.0.1:1/mcp") }, "invalid_target"},
+		{"refresh without -refresh-tokens", func(f url.Values) { f.Set("grant_type", "refresh_token") }, "unsupported_grant_type"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, q := authorize(t, d, authorizeParams(d, clientID))
+			f := codeForm(d, clientID, q.Get("code"))
+			tt.change(f)
+			if st, tr := tokenReq(t, d, f); st != http.StatusBadRequest || tr.Error != tt.error || tr.AccessToken != "" {
+				t.Errorf("status %d, %+v; want 400 %s", st, tr, tt.error)
+			}
+		})
+	}
+	if n := d.as.count("authorization_code"); n != 0 {
+		t.Errorf("%d tokens issued, want 0", n)
+	}
+}
+
+func TestAuthServerRegisterRejects(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	for _, body := range []string{
+		`{}`,
+		`{"redirect_uris":[]}`,
+		`{"redirect_uris":["http://example.com/cb"]}`,
+		`{"redirect_uris":["https://example.com/cb#frag"]}`,
+		`{"redirect_uris":["javascript:alert(1)"]}`,
+		`not json`,
+	} {
+		var e struct{ Error string }
+		if st := jsonReq(t, d, http.MethodPost, registerPath, "application/json", body, &e); st != http.StatusBadRequest || e.Error == "" {
+			t.Errorf("register %s: status %d, error %q; want 400 with an error", body, st, e.Error)
+		}
+	}
+}
