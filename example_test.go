@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +46,7 @@ func ExampleExpired() {
 	// Reject early, before the expensive verifier runs; a token that is
 	// not expired must still be verified in full.
 	for _, token := range []string{token2020, token2100, "opaque-access-token"} {
-		if jwtexp.Expired(token, jwtexp.DefaultSkew) {
+		if jwtexp.Expired(token, 0) {
 			fmt.Println("401: expired")
 		} else {
 			fmt.Println("pass to the verifier")
@@ -60,7 +62,7 @@ func ExampleExpiredAt() {
 	exp := time.Unix(1700000000, 0)
 	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(-time.Second), 0))
 	fmt.Println(jwtexp.ExpiredAt(token2023, exp, 0)) // RFC 7519: now must be before exp
-	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(30*time.Second), jwtexp.DefaultSkew))
+	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(30*time.Second), time.Minute)) // within a 1-minute skew
 	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(-time.Minute), -5*time.Minute)) // expires within 5 minutes
 	// Output:
 	// false
@@ -71,7 +73,7 @@ func ExampleExpiredAt() {
 
 // The three errors tell apart what a server should let pass from what it
 // may reject.
-func Example_errors() {
+func ExampleUnverifiedExp_errors() {
 	for _, token := range []string{token2023, "2YotnFZFEjr1zCsicMWpAA", noExp, stringExp} {
 		_, err := jwtexp.UnverifiedExp(token)
 		switch {
@@ -142,24 +144,25 @@ func ExampleMiddleware() {
 	// 200 {"resource":"https://mcp.example.com/mcp"}
 }
 
-// Without the middleware: a handler calls Expired itself and writes the
-// challenge with Challenge. The auth-scheme is case-insensitive (RFC 9110
-// §11.1), so "bearer" must work as well as "Bearer".
+// Without the middleware: a handler reads each Authorization line with
+// BearerToken, as Middleware does, calls Expired itself and writes the
+// challenge with Challenge.
 func ExampleChallenge() {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-		if ok && strings.EqualFold(scheme, "Bearer") && jwtexp.Expired(strings.TrimSpace(token), jwtexp.DefaultSkew) {
-			w.Header().Set("WWW-Authenticate", jwtexp.Challenge{
-				Realm:            "mcp",
-				Error:            "invalid_token",
-				ErrorDescription: "The access token expired",
-				ResourceMetadata: exampleMetadata,
-			}.String())
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, "token expired")
-			return
+		for _, v := range r.Header.Values("Authorization") {
+			if token, ok := jwtexp.BearerToken(v); ok && jwtexp.Expired(token, 0) {
+				w.Header().Set("WWW-Authenticate", jwtexp.Challenge{
+					Realm:            "mcp",
+					Error:            "invalid_token",
+					ErrorDescription: "The access token expired",
+					ResourceMetadata: exampleMetadata,
+				}.String())
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprint(w, "token expired")
+				return
+			}
 		}
-		fmt.Fprint(w, "hello")
+		fmt.Fprint(w, "hello") // the real verifier goes here
 	})
 
 	for _, auth := range []string{"Bearer " + exampleExpired, "bearer " + exampleExpired, "Bearer " + exampleFresh} {
@@ -214,7 +217,7 @@ func ExampleWithErrorHandler() {
 		fmt.Println(w.Code, w.Header().Get("WWW-Authenticate"), w.Body)
 	}
 	// Output:
-	// log: POST /mcp jwtexp: bearer token expired
+	// log: POST /mcp jwtexp: bearer token expired at 2023-11-14T22:13:20Z
 	// 401 Bearer realm="mcp", error="invalid_token", error_description="The access token expired", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp" please sign in again
 	// log: POST /mcp jwtexp: no bearer token
 	// 401 Bearer realm="mcp", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp" please sign in again
@@ -243,4 +246,110 @@ func ExampleWithJSONRPCError() {
 	// Output:
 	// 401 application/json {"jsonrpc":"2.0","id":7,"error":{"code":-32001,"message":"The access token expired"}}
 	// 401 application/json {"error":"invalid_token","error_description":"The access token expired"}
+}
+
+// A multi-tenant MCP server adopts the middleware whole: each tenant has its
+// own protected resource metadata, derived from the serving host and the
+// tenant path, the server words its own error_description, and requests
+// that carry another credential (an API key here) skip the expiry check
+// by plain handler composition.
+func ExampleWithChallenge() {
+	mcpHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "MCP for %s", r.PathValue("tenant")) // the real verifier and MCP handler go here
+	})
+	metadata := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"resource":"https://%s/mcp/%s"}`, r.Host, r.PathValue("tenant"))
+	})
+
+	rejectExpired := jwtexp.Middleware(
+		jwtexp.WithChallenge(func(r *http.Request, err error) jwtexp.Challenge {
+			c := jwtexp.Challenge{
+				// The mux has matched {tenant} before the middleware runs.
+				ResourceMetadata: "https://" + r.Host + "/mcp/" + r.PathValue("tenant") + "/.well-known/oauth-protected-resource",
+			}
+			var e *jwtexp.ExpiredError
+			if errors.As(err, &e) {
+				c.ErrorDescription = "Session ended at " + e.Exp.UTC().Format(time.RFC3339) + ", please sign in again"
+			}
+			return c // empty fields get the built-in values
+		}),
+	)
+	bearerOnly := rejectExpired(mcpHandler)
+	mcp := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-API-Key") != "" {
+			mcpHandler.ServeHTTP(w, r) // another credential: its own check
+			return
+		}
+		bearerOnly.ServeHTTP(w, r)
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/mcp/{tenant}", mcp)
+	mux.Handle("GET /mcp/{tenant}/.well-known/oauth-protected-resource", metadata)
+
+	for _, req := range []struct{ method, url, token, apiKey string }{
+		{"POST", "https://acme.example.com/mcp/acme", exampleExpired, ""},
+		{"POST", "https://mcp.example.net/mcp/globex", exampleExpired, ""},
+		{"POST", "https://acme.example.com/mcp/acme", exampleFresh, ""},
+		{"POST", "https://acme.example.com/mcp/acme", exampleExpired, "k-123"},
+		{"GET", "https://acme.example.com/mcp/acme/.well-known/oauth-protected-resource", exampleExpired, ""},
+	} {
+		r := httptest.NewRequest(req.method, req.url, nil)
+		r.Header.Set("Authorization", "Bearer "+req.token)
+		if req.apiKey != "" {
+			r.Header.Set("X-API-Key", req.apiKey)
+		}
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Body)
+		if c := w.Header().Get("WWW-Authenticate"); c != "" {
+			fmt.Println("    WWW-Authenticate:", c)
+		}
+	}
+	// Output:
+	// 401 {"error":"invalid_token","error_description":"Session ended at 2023-11-14T22:13:20Z, please sign in again"}
+	//     WWW-Authenticate: Bearer error="invalid_token", error_description="Session ended at 2023-11-14T22:13:20Z, please sign in again", resource_metadata="https://acme.example.com/mcp/acme/.well-known/oauth-protected-resource"
+	// 401 {"error":"invalid_token","error_description":"Session ended at 2023-11-14T22:13:20Z, please sign in again"}
+	//     WWW-Authenticate: Bearer error="invalid_token", error_description="Session ended at 2023-11-14T22:13:20Z, please sign in again", resource_metadata="https://mcp.example.net/mcp/globex/.well-known/oauth-protected-resource"
+	// 200 MCP for acme
+	// 200 MCP for acme
+	// 200 {"resource":"https://acme.example.com/mcp/acme"}
+}
+
+// Logging every rejection with log/slog, without changing the response.
+func ExampleWithRejectHook() {
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{} // no timestamp, for a stable example
+			}
+			return a
+		},
+	}))
+	handler := jwtexp.Middleware(
+		jwtexp.WithRequireToken(),
+		jwtexp.WithRejectHook(func(r *http.Request, err error) {
+			attrs := []any{"path", r.URL.Path, "err", err}
+			var e *jwtexp.ExpiredError
+			if errors.As(err, &e) {
+				attrs = append(attrs, "exp", e.Exp.UTC())
+			}
+			logger.Info("jwtexp: rejected", attrs...)
+		}),
+	)(http.NotFoundHandler())
+
+	for _, auth := range []string{"Bearer " + exampleExpired, ""} {
+		r := httptest.NewRequest("POST", "/mcp", nil)
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		fmt.Println(w.Code)
+	}
+	// Output:
+	// level=INFO msg="jwtexp: rejected" path=/mcp err="jwtexp: bearer token expired at 2023-11-14T22:13:20Z" exp=2023-11-14T22:13:20.000Z
+	// 401
+	// level=INFO msg="jwtexp: rejected" path=/mcp err="jwtexp: no bearer token"
+	// 401
 }

@@ -59,12 +59,6 @@ var (
 	ErrNoExp = errors.New("jwtexp: JWT has no exp claim")
 )
 
-// DefaultSkew is the clock skew that [Middleware] tolerates by default, and
-// a sensible value for [Expired]: a token counts as expired only once it has
-// been expired for this long, so that a server whose clock runs ahead of the
-// issuer's does not reject tokens that are still good.
-const DefaultSkew = 60 * time.Second
-
 // UnverifiedExp returns the exp claim of a compact JWT without verifying
 // anything; see the package documentation for why the result may only be
 // used to reject a token.
@@ -105,9 +99,10 @@ func Expired(token string, skew time.Duration) bool {
 //
 // At now == exp the token is expired: RFC 7519 §4.1.4 requires the current
 // time to be before exp. A positive skew forgives clocks that run ahead of
-// the issuer's ([DefaultSkew] is a common choice); a negative skew treats
-// tokens about to expire as expired. Any error from [UnverifiedExp] gives
-// false: a token whose expiry cannot be read is left to the real verifier.
+// the issuer's, but must not exceed the leeway of the verifier behind (see
+// [WithSkew]); a negative skew treats tokens about to expire as expired. Any
+// error from [UnverifiedExp] gives false: a token whose expiry cannot be
+// read is left to the real verifier.
 // No skew overflows, whatever the exp.
 //
 // ExpiredAt does not allocate and is safe for concurrent use.

@@ -269,7 +269,15 @@ func TestMiddleware(t *testing.T) {
 		{"well-known AS metadata, token required", "GET", "/.well-known/oauth-authorization-server", nil, require, passes},
 		{"well-known root", "GET", "/.well-known/", []string{"Bearer " + mwExpired}, nil, passes},
 		{"well-known with a query", "GET", "/.well-known/openid-configuration?x=1", []string{"Bearer " + mwExpired}, nil, passes},
-		{"percent-encoded dot decodes to well-known", "GET", "/%2Ewell-known/oauth-protected-resource", []string{"Bearer " + mwExpired}, nil, passes},
+		// Percent-encoding that changes the path (URL.RawPath set) ends the
+		// exemption: a router that matches the raw path may not route it to
+		// discovery.
+		{"percent-encoded dot is not exempt", "GET", "/%2Ewell-known/oauth-protected-resource", []string{"Bearer " + mwExpired}, nil, expired},
+		{"percent-encoded letter is not exempt", "GET", "/.well-known/%6Fauth-protected-resource", []string{"Bearer " + mwExpired}, nil, expired},
+		{"lower-case percent-encoding is not exempt", "GET", "/.well-known/a%5cb", []string{"Bearer " + mwExpired}, nil, expired},
+		{"percent-encoded dot, fresh token", "GET", "/%2Ewell-known/oauth-protected-resource", []string{"Bearer " + mwFresh}, nil, passes},
+		{"percent-encoded dot, token required", "GET", "/%2Ewell-known/oauth-protected-resource", nil, require, missing},
+		{"encoding that changes nothing stays exempt", "GET", "/.well-known/a%20b", []string{"Bearer " + mwExpired}, nil, passes},
 		{"well-known without trailing slash", "GET", "/.well-known", []string{"Bearer " + mwExpired}, nil, expired},
 		{"well-known prefix of a longer name", "GET", "/.well-known-x/y", []string{"Bearer " + mwExpired}, nil, expired},
 		{"well-known not at the root", "GET", "/mcp/.well-known/x", []string{"Bearer " + mwExpired}, nil, expired},
@@ -292,8 +300,9 @@ func TestMiddleware(t *testing.T) {
 		{"unclean path, token required", "GET", "/.well-known//x", nil, require, missing},
 		{"unclean path, fresh token", "GET", "/.well-known/a/../b", []string{"Bearer " + mwFresh}, nil, passes},
 		{"dots inside a segment are not dot segments", "GET", "/.well-known/a..b/.c/..d", []string{"Bearer " + mwExpired}, nil, passes},
-		// A backslash is no separator here: "..\mcp" is one segment.
-		{"backslash after dot-dot is one segment", "GET", "/.well-known/..\\mcp", []string{"Bearer " + mwExpired}, nil, passes},
+		// A backslash is no separator here: "..\mcp" is one segment. Sent
+		// raw, it is not the default encoding, so RawPath ends the exemption.
+		{"raw backslash after dot-dot", "GET", "/.well-known/..\\mcp", []string{"Bearer " + mwExpired}, nil, expired},
 		{"encoded backslash after dot-dot is one segment", "GET", "/.well-known/..%5Cmcp", []string{"Bearer " + mwExpired}, nil, passes},
 	}
 	for _, tc := range tests {
@@ -369,10 +378,12 @@ func TestMiddlewareSkew(t *testing.T) {
 		opts    []Option
 		expired bool
 	}{
-		{"default skew: exp 61s ago", mwExpAt(mwNow.Add(-61 * time.Second)), nil, true},
-		{"default skew: exp 60s ago is the boundary", mwExpAt(mwNow.Add(-60 * time.Second)), nil, true},
-		{"default skew: exp 59s ago", mwExpAt(mwNow.Add(-59 * time.Second)), nil, false},
-		{"default skew: exp now", mwExpAt(mwNow), nil, false},
+		{"default skew is 0: exp now", mwExpAt(mwNow), nil, true},
+		{"default skew is 0: exp 1ns ago", mwExpAt(mwNow.Add(-time.Second)) + ".999999999", nil, true},
+		{"default skew is 0: exp 1ns ahead", mwExpAt(mwNow) + ".000000001", nil, false},
+		{"60s skew: exp 61s ago", mwExpAt(mwNow.Add(-61 * time.Second)), []Option{WithSkew(time.Minute)}, true},
+		{"60s skew: exp 60s ago is the boundary", mwExpAt(mwNow.Add(-60 * time.Second)), []Option{WithSkew(time.Minute)}, true},
+		{"60s skew: exp 59s ago", mwExpAt(mwNow.Add(-59 * time.Second)), []Option{WithSkew(time.Minute)}, false},
 		{"zero skew: exp now", mwExpAt(mwNow), []Option{WithSkew(0)}, true},
 		{"zero skew: exp 1s ahead", mwExpAt(mwNow.Add(time.Second)), []Option{WithSkew(0)}, false},
 		{"zero skew: exp 1ns ahead", mwExpAt(mwNow) + ".000000001", []Option{WithSkew(0)}, false},
@@ -405,7 +416,7 @@ func TestMiddlewareMatchesExpiredAt(t *testing.T) {
 	for _, sec := range []int64{-3600, -61, -60, -59, -1, 0, 1, 59, 60, 61, 3600} {
 		tokens = append(tokens, mwJWT(mwExpAt(mwNow.Add(time.Duration(sec)*time.Second))))
 	}
-	skews := []time.Duration{DefaultSkew, 0, -DefaultSkew, time.Nanosecond, 1<<63 - 1, -1 << 63}
+	skews := []time.Duration{time.Minute, 0, -time.Minute, time.Nanosecond, 1<<63 - 1, -1 << 63}
 	nows := []time.Time{mwNow, time.Unix(0, 0), time.Time{}, mwNow.AddDate(1000, 0, 0)}
 	for _, tok := range tokens {
 		for _, skew := range skews {
@@ -610,6 +621,7 @@ func TestMiddlewareErrorHandler(t *testing.T) {
 		want error // nil: the handler must not run
 	}{
 		{"expired", mwRequest("POST", "/mcp", "Bearer "+mwExpired), nil, ErrExpired},
+		{"expired, with a reject hook", mwRequest("POST", "/mcp", "Bearer "+mwExpired), []Option{WithRejectHook(func(*http.Request, error) {})}, ErrExpired},
 		{"missing, token required", mwRequest("POST", "/mcp"), []Option{WithRequireToken()}, ErrMissingToken},
 		{"malformed, strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), []Option{WithStrict()}, ErrMalformed},
 		{"malformed, not strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), nil, nil},
@@ -695,6 +707,9 @@ func TestMiddlewareInvalidOptions(t *testing.T) {
 		{"nil error handler", []Option{WithErrorHandler(nil)}, "WithErrorHandler"},
 		{"nil option", []Option{WithRealm("r"), nil}, "option 1 is nil"},
 		{"JSON-RPC body with an error handler", []Option{WithJSONRPCError(), WithErrorHandler(eh)}, "WithJSONRPCError"},
+		{"challenge with an error handler", []Option{WithErrorHandler(eh), WithChallenge(mwChallengeFunc)}, "WithChallenge"},
+		{"nil challenge function", []Option{WithChallenge(nil)}, "WithChallenge"},
+		{"nil reject hook", []Option{WithRejectHook(nil)}, "WithRejectHook"},
 		{"bad value before a good one", []Option{WithRealm("\n"), WithRealm("ok")}, "WithRealm"},
 		{"bad value after a good one", []Option{WithResourceMetadata(mwMetadata), WithResourceMetadata("x")}, "WithResourceMetadata"},
 	}
@@ -715,7 +730,8 @@ func TestMiddlewareInvalidOptions(t *testing.T) {
 		{WithSkew(-1 << 63), WithSkew(1<<63 - 1)},
 		{WithRealm(`"\`), WithScope("~!#$%&'()*+,-./:;<=>?@[]^_`{|}"), WithResourceMetadata("http://127.0.0.1:8080/.well-known/oauth-protected-resource")},
 		{WithRequireToken(), WithStrict(), WithJSONRPCError(), WithClock(time.Now)},
-		{WithErrorHandler(eh), WithRequireToken(), WithStrict()},
+		{WithErrorHandler(eh), WithRequireToken(), WithStrict(), WithRejectHook(func(*http.Request, error) {})},
+		{WithChallenge(mwChallengeFunc), WithRejectHook(func(*http.Request, error) {}), WithJSONRPCError()},
 	}
 	for i, opts := range valid {
 		if msg := mwPanic(func() { Middleware(opts...)(&mwNext{}) }); msg != "" {
@@ -806,7 +822,10 @@ var mwNoop = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 // the decision must not escape the token, build strings or call anything
 // that allocates.
 func TestMiddlewarePassAllocs(t *testing.T) {
-	mw := Middleware(WithClock(mwClock), WithResourceMetadata(mwMetadata), WithRealm("mcp"), WithScope("s"), WithStrict(), WithJSONRPCError())(mwNoop)
+	// Every option that can be combined is set: none may cost anything
+	// before a rejection.
+	mw := Middleware(WithClock(mwClock), WithSkew(time.Second), WithResourceMetadata(mwMetadata), WithRealm("mcp"), WithScope("s"),
+		WithStrict(), WithJSONRPCError(), WithChallenge(mwChallengeFunc), WithRejectHook(func(*http.Request, error) { panic("rejected") }))(mwNoop)
 	requests := map[string]*http.Request{
 		"fresh token":        mwRequest("POST", "/mcp", "Bearer "+mwFresh),
 		"two fresh lines":    mwRequest("POST", "/mcp", "Bearer "+mwFresh, "bearer\t"+mwFresh+" "),
@@ -823,11 +842,12 @@ func TestMiddlewarePassAllocs(t *testing.T) {
 		"U+3000 around":      mwRequest("POST", "/mcp", "\u3000Bearer\u3000"+mwFresh+"\u3000"),
 		// Unclean paths under /.well-known/ are not exempt; judging them
 		// must not allocate either (path.Clean would).
-		"unclean well-known //, fresh":   mwRequest("GET", "/.well-known//x", "Bearer "+mwFresh),
-		"unclean well-known /./, fresh":  mwRequest("GET", "/.well-known/a/./b", "Bearer "+mwFresh),
-		"unclean well-known /../, fresh": mwRequest("GET", "/.well-known/a/../b", "Bearer "+mwFresh),
-		"unclean well-known, no token":   mwRequest("GET", "/.well-known/a/../b"),
-		"well-known, trailing slash":     mwRequest("GET", "/.well-known/oauth-protected-resource/", "Bearer "+mwExpired),
+		"unclean well-known //, fresh":      mwRequest("GET", "/.well-known//x", "Bearer "+mwFresh),
+		"unclean well-known /./, fresh":     mwRequest("GET", "/.well-known/a/./b", "Bearer "+mwFresh),
+		"unclean well-known /../, fresh":    mwRequest("GET", "/.well-known/a/../b", "Bearer "+mwFresh),
+		"unclean well-known, no token":      mwRequest("GET", "/.well-known/a/../b"),
+		"well-known, trailing slash":        mwRequest("GET", "/.well-known/oauth-protected-resource/", "Bearer "+mwExpired),
+		"percent-encoded well-known, fresh": mwRequest("GET", "/%2Ewell-known/x", "Bearer "+mwFresh),
 	}
 	for name, req := range requests {
 		w := &mwDiscard{h: http.Header{}}
@@ -915,7 +935,7 @@ func FuzzMiddlewareAuthorization(f *testing.F) {
 			_, err := UnverifiedExp(tok)
 			want := ""
 			switch {
-			case ExpiredAt(tok, mwNow, DefaultSkew):
+			case ExpiredAt(tok, mwNow, 0): // the default skew
 				want = expiredDesc
 			case mode&1 != 0 && errors.Is(err, ErrMalformed):
 				want = malformedDesc
@@ -1016,5 +1036,374 @@ func BenchmarkMiddlewareReject(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		clear(w.h)
 		h.ServeHTTP(w, req)
+	}
+}
+
+// mwChallengeFunc derives resource_metadata from the request's host, as a
+// server behind several names does, and words its own description.
+func mwChallengeFunc(r *http.Request, err error) Challenge {
+	return Challenge{
+		ResourceMetadata: "https://" + r.Host + "/.well-known/oauth-protected-resource/mcp",
+		ErrorDescription: "Sign in again: " + err.Error(),
+	}
+}
+
+// TestMiddlewareWithChallenge checks, one row per rule, how the challenge of
+// WithChallenge is filled and what of the built-in response it changes.
+func TestMiddlewareWithChallenge(t *testing.T) {
+	const expiredAt = "jwtexp: bearer token expired at 2025-06-15T11:00:00Z"
+	fixed := func(c Challenge) func(*http.Request, error) Challenge {
+		return func(*http.Request, error) Challenge { return c }
+	}
+	options := []Option{WithRealm("mcp"), WithScope("mcp:tools"), WithResourceMetadata(mwMetadata)}
+	tests := []struct {
+		name       string
+		auth       []string
+		body       string // a JSON-RPC request body, with WithJSONRPCError
+		opts       []Option
+		f          func(*http.Request, error) Challenge
+		wantParams map[string]string
+		wantBody   string
+	}{
+		{"empty challenge: the built-in one, expired", []string{"Bearer " + mwExpired}, "", options, fixed(Challenge{}),
+			map[string]string{"realm": "mcp", "scope": "mcp:tools", "resource_metadata": mwMetadata, "error": "invalid_token", "error_description": "The access token expired"},
+			mwExpiredBody},
+		{"empty challenge: the built-in one, malformed", []string{"Bearer " + mwMalformed}, "", append([]Option{WithStrict()}, options...), fixed(Challenge{}),
+			map[string]string{"realm": "mcp", "scope": "mcp:tools", "resource_metadata": mwMetadata, "error": "invalid_token", "error_description": "The access token is malformed"},
+			mwMalformedBody},
+		{"empty challenge: the built-in one, missing", nil, "", append([]Option{WithRequireToken()}, options...), fixed(Challenge{}),
+			map[string]string{"realm": "mcp", "scope": "mcp:tools", "resource_metadata": mwMetadata}, ""},
+		{"per-request resource_metadata and wording win over the options", []string{"Bearer " + mwExpired}, "", options, mwChallengeFunc,
+			map[string]string{"realm": "mcp", "scope": "mcp:tools", "resource_metadata": "https://tenant.example.com/.well-known/oauth-protected-resource/mcp",
+				"error": "invalid_token", "error_description": "Sign in again: " + expiredAt},
+			`{"error":"invalid_token","error_description":"Sign in again: ` + expiredAt + `"}`},
+		{"every field from f", []string{"Bearer " + mwExpired}, "", options,
+			fixed(Challenge{Realm: "r2", Scope: "s2", ResourceMetadata: "https://x.example/m", Error: "insufficient_scope", ErrorDescription: "d2"}),
+			map[string]string{"realm": "r2", "scope": "s2", "resource_metadata": "https://x.example/m", "error": "insufficient_scope", "error_description": "d2"},
+			`{"error":"insufficient_scope","error_description":"d2"}`},
+		{"no options: filled from the built-in values only", []string{"Bearer " + mwExpired}, "", nil, fixed(Challenge{Scope: "a b"}),
+			map[string]string{"scope": "a b", "error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody},
+		{"user text is JSON-escaped in the body", []string{"Bearer " + mwExpired}, "", nil,
+			fixed(Challenge{ErrorDescription: `Use <b>new</b> & 'fresh' tokens`}),
+			map[string]string{"error": "invalid_token", "error_description": `Use <b>new</b> & 'fresh' tokens`},
+			`{"error":"invalid_token","error_description":"Use \u003cb\u003enew\u003c/b\u003e \u0026 'fresh' tokens"}`},
+		{"control characters become spaces in the header", []string{"Bearer " + mwExpired}, "", nil,
+			fixed(Challenge{Realm: "a\r\nSet-Cookie: x", ErrorDescription: "tab\there"}),
+			map[string]string{"realm": "a  Set-Cookie: x", "error": "invalid_token", "error_description": "tab here"},
+			`{"error":"invalid_token","error_description":"tab\there"}`},
+		{"missing token: no error code unless f sets one", nil, "", []Option{WithRequireToken()}, fixed(Challenge{ErrorDescription: "Sign in"}),
+			map[string]string{"error_description": "Sign in"}, ""},
+		{"missing token: f may set an error code", nil, "", []Option{WithRequireToken()}, fixed(Challenge{Error: "invalid_request"}),
+			map[string]string{"error": "invalid_request"}, `{"error":"invalid_request"}`},
+		{"JSON-RPC message is the challenge's description", []string{"Bearer " + mwExpired}, `{"jsonrpc":"2.0","id":"a","method":"tools/list"}`,
+			[]Option{WithJSONRPCError()}, fixed(Challenge{ErrorDescription: `Token <gone>`}),
+			map[string]string{"error": "invalid_token", "error_description": `Token <gone>`},
+			`{"jsonrpc":"2.0","id":"a","error":{"code":-32001,"message":"Token \u003cgone\u003e"}}`},
+		{"JSON-RPC message, missing token with a description", nil, `{"jsonrpc":"2.0","id":2,"method":"ping"}`,
+			[]Option{WithJSONRPCError(), WithRequireToken()}, fixed(Challenge{ErrorDescription: "Sign in"}),
+			map[string]string{"error_description": "Sign in"}, `{"jsonrpc":"2.0","id":2,"error":{"code":-32001,"message":"Sign in"}}`},
+		{"JSON-RPC message, missing token without a description", nil, `{"jsonrpc":"2.0","id":2,"method":"ping"}`,
+			[]Option{WithJSONRPCError(), WithRequireToken()}, fixed(Challenge{}),
+			map[string]string{}, `{"jsonrpc":"2.0","id":2,"error":{"code":-32001,"message":"The access token is missing"}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := mwRequest("POST", "https://tenant.example.com/mcp", tc.auth...)
+			if tc.body != "" {
+				req.Body = io.NopCloser(strings.NewReader(tc.body))
+			}
+			var calls int
+			var gotErr error
+			f := func(r *http.Request, err error) Challenge {
+				calls++
+				gotErr = err
+				if r != req {
+					t.Error("f got another request")
+				}
+				return tc.f(r, err)
+			}
+			got := mwServe(t, req, append([]Option{WithClock(mwClock), WithChallenge(f)}, tc.opts...)...)
+			checkRejected(t, got, tc.wantParams, tc.wantBody)
+			if calls != 1 || gotErr == nil {
+				t.Fatalf("f called %d times with %v, want once with the error", calls, gotErr)
+			}
+		})
+	}
+	// Characters RFC 6750 §3 keeps out of error_description ('"', '\\',
+	// non-ASCII) are the caller's to avoid; they still make one valid
+	// quoted-string in the header and valid JSON in the bodies.
+	const desc = `say "hi" \ ` + "\u00e9\xff"
+	req := mwRequest("POST", "/mcp", "Bearer "+mwExpired)
+	req.Body = io.NopCloser(strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"x"}`))
+	got := mwServe(t, req, WithClock(mwClock), WithJSONRPCError(), WithChallenge(fixed(Challenge{ErrorDescription: desc})))
+	wantHeader := `Bearer error="invalid_token", error_description="say \"hi\" \\ ` + "\u00e9\xff" + `"`
+	if diff := cmp.Diff([]string{wantHeader}, got.header["Www-Authenticate"]); diff != "" || got.status != 401 {
+		t.Fatalf("status %d, WWW-Authenticate (-want +got):\n%s", got.status, diff)
+	}
+	if pc, err := parseChallenge(wantHeader); err != nil || pc.Params["error_description"] != desc {
+		t.Fatalf("parsed back %v, %v", pc.Params, err)
+	}
+	if want := `{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"say \"hi\" \\ ` + "\u00e9" + `\ufffd"}}`; got.body != want {
+		t.Fatalf("body %s, want %s", got.body, want)
+	}
+	got = mwServe(t, mwRequest("POST", "/mcp", "Bearer "+mwExpired), WithClock(mwClock), WithChallenge(fixed(Challenge{ErrorDescription: desc})))
+	if want := `{"error":"invalid_token","error_description":"say \"hi\" \\ ` + "\u00e9" + `\ufffd"}`; got.body != want {
+		t.Fatalf("body %s, want %s", got.body, want)
+	}
+
+	// Never on the pass path.
+	calls := 0
+	f := func(*http.Request, error) Challenge { calls++; return Challenge{} }
+	for _, auth := range []string{"Bearer " + mwFresh, "Bearer " + mwOpaque, "Bearer " + mwMalformed, ""} {
+		checkPassed(t, mwServe(t, mwRequest("POST", "/mcp", auth), WithClock(mwClock), WithChallenge(f)))
+	}
+	if calls != 0 {
+		t.Fatalf("f called %d times on the pass path", calls)
+	}
+}
+
+// mwEvents is a ResponseWriter that records, in order, the hook's calls and
+// the writes of the response.
+type mwEvents struct {
+	*httptest.ResponseRecorder
+	events []string
+}
+
+func (e *mwEvents) WriteHeader(code int) {
+	e.events = append(e.events, "WriteHeader")
+	e.ResponseRecorder.WriteHeader(code)
+}
+
+func (e *mwEvents) Write(b []byte) (int, error) {
+	e.events = append(e.events, "Write")
+	return e.ResponseRecorder.Write(b)
+}
+
+// TestMiddlewareRejectHook checks that the hook runs exactly once per
+// rejection, before anything is written, with the error the other
+// functions get, and that it changes nothing in the response.
+func TestMiddlewareRejectHook(t *testing.T) {
+	eh := func(w http.ResponseWriter, r *http.Request, err error) {
+		w.WriteHeader(http.StatusTeapot)
+	}
+	rpc := `{"jsonrpc":"2.0","id":1,"method":"ping"}`
+	tests := []struct {
+		name    string
+		auth    []string
+		opts    []Option
+		wantErr error // nil: the request passes and the hook must not run
+	}{
+		{"expired, built-in writer", []string{"Bearer " + mwExpired}, nil, ErrExpired},
+		{"expired on the second line", []string{"Bearer " + mwFresh, "Bearer " + mwExpired}, nil, ErrExpired},
+		{"malformed, strict", []string{"Bearer " + mwMalformed}, []Option{WithStrict()}, ErrMalformed},
+		{"missing, token required", nil, []Option{WithRequireToken()}, ErrMissingToken},
+		{"expired, JSON-RPC body", []string{"Bearer " + mwExpired}, []Option{WithJSONRPCError()}, ErrExpired},
+		{"expired, with a challenge function", []string{"Bearer " + mwExpired}, []Option{WithChallenge(mwChallengeFunc)}, ErrExpired},
+		{"expired, error handler", []string{"Bearer " + mwExpired}, []Option{WithErrorHandler(eh)}, ErrExpired},
+		{"fresh", []string{"Bearer " + mwFresh}, []Option{WithStrict(), WithRequireToken()}, nil},
+		{"malformed, not strict", []string{"Bearer " + mwMalformed}, nil, nil},
+		{"OPTIONS", []string{"Bearer " + mwExpired}, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			method := "POST"
+			if tc.name == "OPTIONS" {
+				method = "OPTIONS"
+			}
+			serve := func(hook func(*http.Request, error), w *mwEvents) {
+				req := mwRequest(method, "/mcp", tc.auth...)
+				req.Body = io.NopCloser(strings.NewReader(rpc))
+				opts := append([]Option{WithClock(mwClock), WithResourceMetadata(mwMetadata)}, tc.opts...)
+				// The hook's error must be the one the error handler or the
+				// challenge function receives.
+				var seen []error
+				opts = append(opts, WithRejectHook(func(r *http.Request, err error) {
+					w.events = append(w.events, "hook")
+					seen = append(seen, err)
+					if hook != nil {
+						hook(r, err)
+					}
+				}))
+				Middleware(opts...)(&mwNext{}).ServeHTTP(w, req)
+				if tc.wantErr == nil {
+					if len(seen) != 0 {
+						t.Fatalf("hook ran on the pass path with %v", seen)
+					}
+					return
+				}
+				if len(seen) != 1 || !errors.Is(seen[0], tc.wantErr) {
+					t.Fatalf("hook ran with %v, want once with %v", seen, tc.wantErr)
+				}
+				if len(w.events) == 0 || w.events[0] != "hook" {
+					t.Fatalf("events %v: the hook must run before anything is written", w.events)
+				}
+			}
+			with := &mwEvents{ResponseRecorder: httptest.NewRecorder()}
+			serve(nil, with)
+			// The same request without the hook's side: compare the response
+			// with that of a middleware without any hook.
+			req := mwRequest(method, "/mcp", tc.auth...)
+			req.Body = io.NopCloser(strings.NewReader(rpc))
+			without := httptest.NewRecorder()
+			Middleware(append([]Option{WithClock(mwClock), WithResourceMetadata(mwMetadata)}, tc.opts...)...)(&mwNext{}).ServeHTTP(without, req)
+			if with.Code != without.Code || with.Body.String() != without.Body.String() || !cmp.Equal(with.Header(), without.Header()) {
+				t.Fatalf("the hook changed the response: %d %v %q, without it %d %v %q",
+					with.Code, with.Header(), with.Body, without.Code, without.Header(), without.Body)
+			}
+		})
+	}
+	// With WithErrorHandler and WithChallenge, the hook gets the very error
+	// value the other function gets, and runs first.
+	var order []string
+	var hookErr, handlerErr, challengeErr error
+	h := Middleware(WithClock(mwClock),
+		WithRejectHook(func(_ *http.Request, err error) { order = append(order, "hook"); hookErr = err }),
+		WithErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
+			order = append(order, "handler")
+			handlerErr = err
+		}),
+	)(&mwNext{})
+	h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/mcp", "Bearer "+mwExpired))
+	if hookErr == nil || hookErr != handlerErr || !cmp.Equal(order, []string{"hook", "handler"}) {
+		t.Fatalf("hook %v, handler %v, order %v", hookErr, handlerErr, order)
+	}
+	hookErr = nil
+	h = Middleware(WithClock(mwClock),
+		WithRejectHook(func(_ *http.Request, err error) { hookErr = err }),
+		WithChallenge(func(_ *http.Request, err error) Challenge { challengeErr = err; return Challenge{} }),
+	)(&mwNext{})
+	h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/mcp", "Bearer "+mwExpired))
+	if hookErr == nil || hookErr != challengeErr {
+		t.Fatalf("hook %v, challenge function %v: want the same error", hookErr, challengeErr)
+	}
+}
+
+// TestExpiredError checks the error an expired token is reported with.
+func TestExpiredError(t *testing.T) {
+	tests := []struct {
+		exp     string
+		wantExp time.Time
+		want    string
+	}{
+		{mwExpAt(mwNow.Add(-time.Hour)), mwNow.Add(-time.Hour), "jwtexp: bearer token expired at 2025-06-15T11:00:00Z"},
+		{"1749985200.25", time.Unix(1749985200, 250000000), "jwtexp: bearer token expired at 2025-06-15T11:00:00.25Z"},
+		{"-1.5", time.Unix(-2, 500000000), "jwtexp: bearer token expired at 1969-12-31T23:59:58.5Z"},
+		{"0", time.Unix(0, 0), "jwtexp: bearer token expired at 1970-01-01T00:00:00Z"},
+	}
+	for _, tc := range tests {
+		var got error
+		h := Middleware(WithClock(mwClock), WithRejectHook(func(_ *http.Request, err error) { got = err }))(&mwNext{})
+		h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/mcp", "Bearer "+mwJWT(tc.exp)))
+		var e *ExpiredError
+		if !errors.As(got, &e) {
+			t.Fatalf("exp %s: errors.As(%v (%T), *ExpiredError) is false", tc.exp, got, got)
+		}
+		if !e.Exp.Equal(tc.wantExp) {
+			t.Errorf("exp %s: Exp %v, want %v", tc.exp, e.Exp, tc.wantExp)
+		}
+		if !errors.Is(got, ErrExpired) {
+			t.Errorf("exp %s: errors.Is(err, ErrExpired) is false", tc.exp)
+		}
+		for _, other := range []error{ErrMissingToken, ErrMalformed, ErrNotJWT, ErrNoExp} {
+			if errors.Is(got, other) {
+				t.Errorf("exp %s: errors.Is(err, %v) is true", tc.exp, other)
+			}
+		}
+		if got.Error() != tc.want {
+			t.Errorf("exp %s: Error() = %q, want %q", tc.exp, got.Error(), tc.want)
+		}
+		if _, err := time.Parse(time.RFC3339, strings.TrimPrefix(got.Error(), "jwtexp: bearer token expired at ")); err != nil {
+			t.Errorf("exp %s: Error() does not end in RFC 3339: %v", tc.exp, err)
+		}
+	}
+}
+
+// TestMiddlewareTenants checks the whole 401 of an adoption like
+// ExampleWithChallenge: two tenants on one mux, resource_metadata from the
+// host and the tenant path, the server's own wording, and the middleware
+// applied only to requests without another credential.
+func TestMiddlewareTenants(t *testing.T) {
+	next := &mwNext{}
+	bearerOnly := Middleware(WithClock(mwClock), WithScope("mcp:tools"), WithChallenge(func(r *http.Request, err error) Challenge {
+		return Challenge{
+			ResourceMetadata: "https://" + r.Host + "/mcp/" + r.PathValue("tenant") + "/.well-known/oauth-protected-resource",
+			ErrorDescription: "Please sign in to " + r.PathValue("tenant") + " again",
+		}
+	}))(next)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/mcp/{tenant}", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-API-Key") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		bearerOnly.ServeHTTP(w, r)
+	})
+	tests := []struct {
+		url, apiKey, origin string
+		wantChallenge       string // "": passes
+		wantBody            string
+		wantExpose          string
+	}{
+		{"https://acme.example.com/mcp/acme", "", "",
+			`Bearer error="invalid_token", error_description="Please sign in to acme again", resource_metadata="https://acme.example.com/mcp/acme/.well-known/oauth-protected-resource", scope="mcp:tools"`,
+			`{"error":"invalid_token","error_description":"Please sign in to acme again"}`, ""},
+		{"https://mcp.example.net/mcp/globex", "", "https://inspector.example",
+			`Bearer error="invalid_token", error_description="Please sign in to globex again", resource_metadata="https://mcp.example.net/mcp/globex/.well-known/oauth-protected-resource", scope="mcp:tools"`,
+			`{"error":"invalid_token","error_description":"Please sign in to globex again"}`, "WWW-Authenticate"},
+		{"https://acme.example.com/mcp/acme", "k-1", "", "", "", ""},
+	}
+	for _, tc := range tests {
+		req := mwRequest("POST", tc.url, "Bearer "+mwExpired)
+		if tc.apiKey != "" {
+			req.Header.Set("X-API-Key", tc.apiKey)
+		}
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		if tc.wantChallenge == "" {
+			if rec.Code != http.StatusOK || rec.Body.String() != "next" {
+				t.Fatalf("%s with an API key: %d %q, want the next handler's 200", tc.url, rec.Code, rec.Body)
+			}
+			continue
+		}
+		want := http.Header{
+			"Www-Authenticate": {tc.wantChallenge},
+			"Cache-Control":    {"no-store"},
+			"Content-Type":     {"application/json"},
+			"Content-Length":   {strconv.Itoa(len(tc.wantBody))},
+		}
+		if tc.wantExpose != "" {
+			want["Access-Control-Expose-Headers"] = []string{tc.wantExpose}
+		}
+		if diff := cmp.Diff(want, rec.Header()); diff != "" || rec.Code != http.StatusUnauthorized || rec.Body.String() != tc.wantBody {
+			t.Fatalf("%s: status %d, body %s (want %s), headers (-want +got):\n%s", tc.url, rec.Code, rec.Body, tc.wantBody, diff)
+		}
+	}
+}
+
+// TestBearerToken checks the exported parser on its own; TestMiddleware
+// covers it through the header.
+func TestBearerToken(t *testing.T) {
+	tests := []struct {
+		in, token string
+		ok        bool
+	}{
+		{"Bearer abc", "abc", true},
+		{"bearer\tabc ", "abc", true},
+		{" BEARER \u00a0abc\u3000", "abc", true},
+		{"Bearer a b", "a b", true}, // the middleware judges it; a verifier refuses it
+		{"Bearer", "", false},
+		{"Bearer   ", "", false},
+		{"Bearerabc", "", false},
+		{"Bearer\u200babc", "", false},
+		{"Basic abc", "", false},
+		{"", "", false},
+	}
+	for _, tc := range tests {
+		if token, ok := BearerToken(tc.in); token != tc.token || ok != tc.ok {
+			t.Errorf("BearerToken(%q) = %q, %v; want %q, %v", tc.in, token, ok, tc.token, tc.ok)
+		}
 	}
 }

@@ -26,6 +26,8 @@ type config struct {
 	requireToken     bool
 	strict           bool
 	jsonrpc          bool
+	challengeFunc    func(*http.Request, error) Challenge
+	rejectHook       func(*http.Request, error)
 	errorHandler     func(http.ResponseWriter, *http.Request, error)
 	err              error // the first invalid option value
 }
@@ -33,7 +35,7 @@ type config struct {
 // defaultConfig returns the configuration of Middleware() with no options.
 func defaultConfig() config {
 	return config{
-		skew:             DefaultSkew,
+		skew:             0, // never more lenient than a verifier without leeway
 		now:              time.Now,
 		realm:            "",    // no realm parameter
 		scope:            "",    // no scope parameter
@@ -41,6 +43,8 @@ func defaultConfig() config {
 		requireToken:     false, // a request without a bearer token passes
 		strict:           false, // a malformed JWT passes
 		jsonrpc:          false, // the 401 body is the OAuth error JSON
+		challengeFunc:    nil,   // the challenge comes from the options alone
+		rejectHook:       nil,   // no call on a rejection
 		errorHandler:     nil,   // the built-in 401 writer
 	}
 }
@@ -51,16 +55,31 @@ func (c *config) invalid(err error) {
 	}
 }
 
+// check returns the first invalid option value, or an error for options
+// that cannot be combined.
+func (c *config) check() error {
+	switch {
+	case c.err != nil:
+		return c.err
+	case c.errorHandler != nil && c.jsonrpc:
+		return errors.New("jwtexp: WithJSONRPCError cannot be combined with WithErrorHandler, which writes the whole response")
+	case c.errorHandler != nil && c.challengeFunc != nil:
+		return errors.New("jwtexp: WithChallenge cannot be combined with WithErrorHandler, which writes the whole response")
+	}
+	return nil
+}
+
 // WithSkew sets the clock-skew allowance d: a token counts as expired once
-// now >= exp + d, the rule of [ExpiredAt]. The default is [DefaultSkew]
-// (60 seconds), which tolerates an issuer clock that runs slightly behind. A
-// negative d rejects tokens up to -d before they expire, for example to
-// leave them time to reach a slow downstream service. Every value is valid.
+// now >= exp + d, the rule of [ExpiredAt]. The default is 0. Every value is
+// valid.
 //
-// The downstream verifier should tolerate at least d too (go-sdk's
-// RequireBearerTokenOptions.ClockSkew, for one, defaults to 0): a verifier
-// stricter than jwtexp answers tokens in between with its own challenge,
-// which may lack error="invalid_token".
+// A reject-only filter must never be more lenient than the verifier behind
+// it, or that verifier answers the tokens in between with its own 401, which
+// may lack the error="invalid_token" that makes MCP clients re-authorize.
+// With 0, every expired token gets this challenge whatever non-negative
+// leeway the verifier has. Set d at or below the verifier's leeway, never
+// above it. A negative d rejects tokens up to -d before they expire, for
+// example to leave them time to reach a slow downstream service.
 func WithSkew(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.skew = d })
 }
@@ -148,14 +167,61 @@ func WithStrict() Option {
 	return optionFunc(func(c *config) { c.strict = true })
 }
 
+// WithChallenge sets f to tell the challenge of each rejection, for servers
+// whose realm, scope, resource_metadata or wording depend on the request
+// (the serving host, a tenant in the path) or change at run time. The
+// default is nil: the challenge comes from the options alone.
+//
+// f is called once per rejection, never on the pass path, with the request
+// and the error that [WithErrorHandler] would receive. The [Challenge] it
+// returns is the one sent; each field it leaves empty is filled from
+// [WithRealm], [WithScope] and [WithResourceMetadata], then, for an expired
+// or malformed token, Error with "invalid_token" and ErrorDescription with
+// the built-in description. A missing token ([WithRequireToken]) gets no
+// error code unless f sets one (RFC 6750 §3.1). The rest of the built-in
+// response stays; its OAuth JSON body carries the challenge's Error and
+// ErrorDescription, and the [WithJSONRPCError] message its ErrorDescription.
+// Values from f are never rejected: [Challenge.String] makes any value a
+// valid header.
+//
+// f must be safe for concurrent use. A nil f makes [Middleware] panic, and
+// so does combining it with [WithErrorHandler], which writes the whole
+// response.
+func WithChallenge(f func(r *http.Request, err error) Challenge) Option {
+	return optionFunc(func(c *config) {
+		if f == nil {
+			c.invalid(errors.New("jwtexp: WithChallenge: nil function"))
+			return
+		}
+		c.challengeFunc = f
+	})
+}
+
+// WithRejectHook sets f to be called exactly once per rejection, before
+// anything is written, with the request and the error that [WithErrorHandler]
+// would receive: to log or count rejections. It changes nothing in the
+// response, and works with the built-in writer and with [WithErrorHandler],
+// which it runs before. The default is nil, no call. f must be safe for
+// concurrent use. A nil f makes [Middleware] panic.
+func WithRejectHook(f func(r *http.Request, err error)) Option {
+	return optionFunc(func(c *config) {
+		if f == nil {
+			c.invalid(errors.New("jwtexp: WithRejectHook: nil function"))
+			return
+		}
+		c.rejectHook = f
+	})
+}
+
 // WithErrorHandler replaces the built-in 401 writer by h. The default is
 // nil, which means the built-in writer. h runs instead of the next handler
-// and receives [ErrExpired], [ErrMissingToken] (under [WithRequireToken]) or,
-// under [WithStrict], an error matching [ErrMalformed]. When h runs, the
-// middleware has set no header and written nothing: h owns the whole
-// response, and can build the WWW-Authenticate value with [Challenge]. h must
-// be safe for concurrent use. A nil h makes [Middleware] panic, and so does
-// combining it with [WithJSONRPCError], whose body h would replace.
+// and receives an [*ExpiredError], [ErrMissingToken] (under
+// [WithRequireToken]) or, under [WithStrict], an error matching
+// [ErrMalformed]. When h runs, the middleware has set no header and written
+// nothing: h owns the whole response, and can build the WWW-Authenticate
+// value with [Challenge]. h must be safe for concurrent use. A nil h makes
+// [Middleware] panic, and so does combining it with [WithJSONRPCError] or
+// [WithChallenge], whose results h would replace.
 func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
 	return optionFunc(func(c *config) {
 		if h == nil {
@@ -172,23 +238,14 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 //
 //	{"jsonrpc":"2.0","id":<the request's id, byte for byte>,"error":{"code":-32001,"message":"The access token expired"}}
 //
-// The code is [JSONRPCErrorCode]; the message is the error_description of
-// the challenge, or "The access token is missing" under [WithRequireToken].
-// Status and headers stay those of the plain 401, with Content-Type
-// application/json. The default is off.
+// The message is the challenge's error_description, or "The access token is
+// missing" when it has none. Status and headers stay those of the plain 401.
+// The default is off. An MCP go-sdk client fails only the one call on such a
+// body and keeps its session, where a plain 401 ends the session.
 //
-// Why: an MCP go-sdk streamable client that gets a non-2xx response whose
-// body is a JSON-RPC error fails only that call and keeps its session;
-// after a plain 401 it closes the session for good.
-//
-// Only on the reject path, the body is read once, at most 1 MiB of it, into
-// one buffer (sized from Content-Length when that is known), and scanned
-// once after validation. A body whose Content-Length exceeds 1 MiB is not
-// read at all. A notification (no id), a null id, a string id that is not
-// valid UTF-8, a batch, anything not JSON, an object that repeats the
-// jsonrpc, method or id member, a body over 1 MiB, or a body that cannot
-// be read gets the plain OAuth error body; the request is still rejected
-// with 401.
+// Only on the reject path, at most 64 KiB of the body is read; a larger
+// body, a notification, a batch or anything else gets the plain body, and
+// the request is still rejected.
 func WithJSONRPCError() Option {
 	return optionFunc(func(c *config) { c.jsonrpc = true })
 }
