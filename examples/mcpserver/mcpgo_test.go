@@ -4,11 +4,18 @@ package main
 // server over loopback HTTP.
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/jwtexp/jwtexp/examples/internal/bearer"
 	"github.com/jwtexp/jwtexp/examples/internal/e2e"
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	"github.com/modelcontextprotocol/go-sdk/auth"
 )
 
 // TestMCPGoClient drives one mcp-go client from a fresh token to an expired
@@ -39,4 +46,112 @@ func TestMCPGoClient(t *testing.T) {
 			Tools:       demoTools,
 		})
 	})
+}
+
+// mcpGoAuthorize runs the authorization flow mcp-go v1.2.1 leaves to the
+// application once a call fails with an OAuth authorization-required error:
+// register (first time only), open the authorization URL (the dev server
+// approves at once; the code is read from the redirect), exchange the code.
+func mcpGoAuthorize(t *testing.T, d *demo, err error) {
+	t.Helper()
+	if !client.IsOAuthAuthorizationRequiredError(err) {
+		t.Fatalf("error %v, want an OAuth authorization-required error", err)
+	}
+	h := client.GetOAuthHandler(err)
+	ctx := context.Background()
+	if h.GetClientID() == "" {
+		if err := h.RegisterClient(ctx, "e2e-mcp-go"); err != nil {
+			t.Fatalf("RegisterClient: %v", err)
+		}
+	}
+	verifier, err := transport.GenerateCodeVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := transport.GenerateState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	authURL, err := h.GetAuthorizationURL(ctx, state, transport.GenerateCodeChallenge(verifier))
+	if err != nil {
+		t.Fatalf("GetAuthorizationURL: %v", err)
+	}
+	res, err := fetchCode(d.srv.Client())(ctx, &auth.AuthorizationArgs{URL: authURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.ProcessAuthorizationResponse(ctx, res.Code, res.State, verifier); err != nil {
+		t.Fatalf("ProcessAuthorizationResponse: %v", err)
+	}
+}
+
+// TestMCPGoOAuth measures mcp-go v1.2.1's OAuth client against the dev
+// authorization server. It keeps expires_in and checks it itself: once the
+// token has expired it fails the call with an authorization-required error
+// before sending anything, so it never sees jwtexp's 401, and the
+// application runs the flow again and retries on the same client. With
+// refresh tokens it refreshes by itself.
+func TestMCPGoOAuth(t *testing.T) {
+	for _, refresh := range []bool{false, true} {
+		t.Run(fmt.Sprintf("refresh=%v", refresh), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			d := startAuthDemo(t, modes[0], shortTTL, refresh)
+			w := &wire{base: d.srv.Client().Transport, resource: d.cfg.resource()}
+			hc := &http.Client{Transport: w}
+			c, err := client.NewOAuthStreamableHttpClient(d.cfg.resource(), client.OAuthConfig{
+				RedirectURI: testRedirectURI,
+				Scopes:      []string{scope},
+				PKCEEnabled: true,
+				TokenStore:  client.NewMemoryTokenStore(),
+				HTTPClient:  hc,
+			}, transport.WithHTTPBasicClient(hc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Close() })
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			init := mcpgo.InitializeRequest{}
+			init.Params.ProtocolVersion = mcpgo.LATEST_LEGACY_PROTOCOL_VERSION
+			if _, err := c.Initialize(ctx, init); err != nil {
+				mcpGoAuthorize(t, d, err)
+				if _, err := c.Initialize(ctx, init); err != nil {
+					t.Fatalf("Initialize after authorization: %v", err)
+				}
+			}
+			if err := e2e.MCPGoEcho(ctx, c); err != nil {
+				t.Fatalf("echo: %v", err)
+			}
+			_, n := w.since(0)
+			sleepPastExp(t, w.lastToken())
+
+			_, err = e2e.MCPGoTools(ctx, c)
+			lines, n := w.since(n)
+			if refresh {
+				if err != nil || !slices.Equal(lines, []string{"POST 200"}) {
+					t.Fatalf("ListTools after expiry = %v, on the wire %q; want a refresh, then one 200", err, lines)
+				}
+			} else {
+				if len(lines) != 0 {
+					t.Errorf("ListTools after expiry sent %q, want nothing sent", lines)
+				}
+				mcpGoAuthorize(t, d, err)
+				if _, err := e2e.MCPGoTools(ctx, c); err != nil {
+					t.Fatalf("ListTools after re-authorization: %v", err)
+				}
+				if lines, _ := w.since(n); !slices.Equal(lines, []string{"POST 200"}) {
+					t.Errorf("the retry on the wire: %q, want one 200", lines)
+				}
+			}
+			wantAuth, wantRefresh := 2, 0
+			if refresh {
+				wantAuth, wantRefresh = 1, 1
+			}
+			if a, r := d.as.count("authorize"), d.as.count("refresh_token"); a != wantAuth || r != wantRefresh {
+				t.Errorf("authorizations %d, refresh grants %d; want %d and %d", a, r, wantAuth, wantRefresh)
+			}
+		})
+	}
 }
