@@ -14,6 +14,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -46,7 +48,8 @@ type authServer struct {
 	resource string // the only RFC 8707 resource it issues tokens for
 	key      []byte
 	ttl      time.Duration
-	refresh  bool // issue refresh tokens
+	refresh  bool      // issue refresh tokens
+	log      io.Writer // one line per code and token issued; nil: none
 	now      func() time.Time
 
 	mu       sync.Mutex
@@ -73,6 +76,7 @@ func newAuthServer(cfg config) *authServer {
 		key:      cfg.key,
 		ttl:      cfg.tokenTTL,
 		refresh:  cfg.refreshTokens,
+		log:      cfg.oauthLog,
 		now:      time.Now,
 		clients:  map[string][]string{},
 		codes:    map[string]grant{},
@@ -279,6 +283,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 			redirectURI: redirectURI,
 		}
 		a.counts["authorize"]++
+		a.logf("oauth: authorize: approved client %s as %s at once (authorization #%d)", clientID, devUser, a.counts["authorize"])
 		a.mu.Unlock()
 		back(url.Values{"code": {code}})
 	}
@@ -379,6 +384,7 @@ func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant) {
 	}
 	a.mu.Lock()
 	a.counts[grantType]++
+	a.logf("oauth: token: %s grant #%d for client %s, access token expires %s", grantType, a.counts[grantType], g.clientID, time.Unix(exp.Unix(), 0).Format(time.TimeOnly))
 	if a.refresh {
 		rt := rand.Text()
 		a.refreshs[rt] = grant{clientID: g.clientID, scope: g.scope}
@@ -387,6 +393,14 @@ func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant) {
 	a.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// logf writes one line to a.log, if set. Call it with a.mu held, so that
+// lines do not interleave.
+func (a *authServer) logf(format string, args ...any) {
+	if a.log != nil {
+		fmt.Fprintf(a.log, format+"\n", args...)
+	}
 }
 
 func s256(verifier string) string {

@@ -89,6 +89,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		authServer:    *authServer,
 		tokenTTL:      *tokenTTL,
 		refreshTokens: *refreshTokens,
+		oauthLog:      out,
 	}
 	handler, _, closeSessions := newHandler(cfg)
 	defer closeSessions()
@@ -183,5 +184,6 @@ func printAuthServer(w io.Writer, cfg config) {
 	fmt.Fprintf(w, "# After %v the token expires. The next request (List Tools again) gets\n", cfg.tokenTTL)
 	fmt.Fprintf(w, "#   401 WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"The access token expired\", ...\n")
 	fmt.Fprintf(w, "# from jwtexp, and Inspector runs the OAuth flow again (with -refresh-tokens\n")
-	fmt.Fprintf(w, "# it refreshes instead) and the request goes through.\n\n")
+	fmt.Fprintf(w, "# it refreshes instead); then the request goes through. Each authorization\n")
+	fmt.Fprintf(w, "# and token is logged here as an \"oauth:\" line.\n\n")
 }

@@ -34,8 +34,17 @@ func TestRunQuickStart(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr) // anything run prints later must not block it
 
-	if !strings.Contains(out.String(), "DEV ONLY") {
-		t.Errorf("the quick start does not say the key is dev-only:\n%s", out.String())
+	for _, want := range []string{
+		"DEV ONLY",
+		"dev OAuth authorization server",
+		"npx @modelcontextprotocol/inspector",
+		`"Streamable HTTP"`,
+		"/mcp,",
+		`error="invalid_token"`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the quick start does not say %q:\n%s", want, out.String())
+		}
 	}
 	cmds := curlCommands(out.String())
 	if len(cmds) != 3 {
@@ -80,6 +89,10 @@ func TestRunHelp(t *testing.T) {
 		"-jsonrpc-error",
 		"(default true)",
 		"-stateless",
+		"-auth-server",
+		"-token-ttl duration",
+		"(default 1m0s)",
+		"-refresh-tokens",
 	} {
 		if !strings.Contains(usage.String(), want) {
 			t.Errorf("run(-h) printed %q, want it to contain %q", usage.String(), want)
@@ -92,6 +105,7 @@ func TestRunBadArguments(t *testing.T) {
 		{"-nosuchflag"},
 		{"extra"},
 		{"-addr", "256.0.0.1:0"},
+		{"-addr", "127.0.0.1:0", "-token-ttl", "500ms"},
 	} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q) = nil, want an error", args)

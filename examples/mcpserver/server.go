@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ type config struct {
 	tokenTTL time.Duration
 	// refreshTokens makes the authorization server issue refresh tokens.
 	refreshTokens bool
+	// oauthLog, when set, gets a line for every authorization and token
+	// the authorization server issues.
+	oauthLog io.Writer
 }
 
 func (c config) resource() string    { return c.baseURL + mcpPath }
