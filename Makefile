@@ -9,9 +9,9 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 5s
 GO          ?= go
 
-.PHONY: test fmt vet staticcheck unit bench-smoke fuzz bench
+.PHONY: test fmt vet staticcheck unit bench-smoke fuzz bench node-test
 
-test: fmt vet staticcheck unit bench-smoke fuzz
+test: fmt vet staticcheck unit bench-smoke fuzz node-test
 
 fmt:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -35,6 +35,13 @@ fuzz:
 			echo "== fuzz $$target in $$pkg ($(FUZZTIME))"; \
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s $$pkg; \
 		done; done); done
+
+# The MCP TypeScript SDK client against the demo server (examples/ts): npm ci
+# installs the exact versions in package-lock.json; the test builds and
+# starts the demo server itself.
+node-test:
+	@echo "== node --test (examples/ts)"
+	@cd examples/ts && npm ci --no-audit --no-fund && node --test
 
 # make bench measures the comparison table quoted in the README.
 bench:
