@@ -1,49 +1,54 @@
-// Quickstart is the README's quick start: an MCP endpoint behind jwtexp, with
-// the RFC 9728 metadata route that the 401 challenge points to. Replace the
-// two handlers with your token verifier and MCP server.
+// Quickstart is the README's quick start: an MCP server on the official Go
+// SDK, with jwtexp in front of the SDK's bearer-token check. Replace
+// verifyToken with your real verifier.
 package main
 
 import (
+	"context"
 	"log"
 	"net/http"
 
 	"github.com/jwtexp/jwtexp"
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+)
+
+const (
+	resource = "http://127.0.0.1:8080/mcp"
+	metadata = "http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp"
 )
 
 func main() {
-	const metadata = "http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp"
+	server := mcp.NewServer(&mcp.Implementation{Name: "quickstart", Version: "v0.1.0"}, nil)
+	// mcp.AddTool(server, ...): your tools.
+	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil)
 
-	mux := http.NewServeMux()
-	mux.Handle("/mcp", verify(http.HandlerFunc(mcpHandler)))
-	mux.HandleFunc("/.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"resource":"http://127.0.0.1:8080/mcp","authorization_servers":["https://auth.example.com"]}`))
+	// The real verifier: signature, iss, aud, scope and exp.
+	verify := auth.RequireBearerToken(verifyToken, &auth.RequireBearerTokenOptions{
+		ResourceMetadataURL: metadata,
+		Scopes:              []string{"mcp:tools"},
 	})
-
-	// Expired bearer JWTs get 401 invalid_token before verify runs;
-	// everything else passes through untouched.
-	protect := jwtexp.Middleware(
+	// In front of it, jwtexp answers an expired JWT with 401 and
+	// error="invalid_token", unverified: it only ever rejects.
+	rejectExpired := jwtexp.Middleware(
 		jwtexp.WithResourceMetadata(metadata),
 		jwtexp.WithScope("mcp:tools"),
 	)
-	log.Fatal(http.ListenAndServe("127.0.0.1:8080", protect(mux)))
+
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", rejectExpired(verify(handler)))
+	mux.Handle("/.well-known/oauth-protected-resource/mcp", auth.ProtectedResourceMetadataHandler(&oauthex.ProtectedResourceMetadata{
+		Resource:             resource,
+		AuthorizationServers: []string{"https://auth.example.com"},
+		ScopesSupported:      []string{"mcp:tools"},
+	}))
+	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
 }
 
-// verify stands for the real verifier (signature, iss, aud, scope), such as
-// go-sdk's auth.RequireBearerToken: jwtexp only ever rejects. This stand-in
-// accepts any token at all; never ship it.
-func verify(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func mcpHandler(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}`))
+// verifyToken stands for your verifier: check the signature, iss, aud (this
+// resource) and scope with your JWT library, or ask your authorization
+// server's introspection endpoint. This placeholder accepts no token.
+func verifyToken(ctx context.Context, token string, r *http.Request) (*auth.TokenInfo, error) {
+	return nil, auth.ErrInvalidToken
 }
