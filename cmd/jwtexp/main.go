@@ -121,7 +121,7 @@ func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok b
 	fs.Usage = func() { printUsage(fs) }
 	fs.BoolVar(&opts.json, "json", false, "print one JSON object on stdout instead of text")
 	fs.DurationVar(&opts.skew, "skew", 0,
-		"clock skew `duration` tolerated after exp; negative counts tokens about to expire as expired")
+		"clock skew `duration` tolerated after exp, 0 by default and never above the verifier's leeway; negative counts tokens about to expire as expired")
 	fs.Func("at", "judge at this RFC 3339 `time` instead of now", func(s string) error {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
