@@ -75,9 +75,8 @@ func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 // middleware set are kept; for a request with an Origin, WWW-Authenticate is
 // added to Access-Control-Expose-Headers so that browser clients can read it.
 //
-// Middleware panics, with a message starting "jwtexp:", on an invalid
-// option. The returned middleware and every handler it wraps are safe for
-// concurrent use, and allocate nothing on the pass path.
+// Middleware panics, with a message starting "jwtexp:", on an invalid option.
+// The result is safe for concurrent use and allocates nothing to pass.
 func Middleware(opts ...Option) func(http.Handler) http.Handler {
 	c := defaultConfig()
 	for i, o := range opts {
