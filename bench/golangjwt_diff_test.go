@@ -30,7 +30,7 @@ import (
 // error. The test also fails if a documented disagreement never occurs, so
 // the list cannot outlive the behaviour it describes.
 //
-// Documented disagreements (the README carries the same table):
+// Documented disagreements (docs/semantics.md carries the same table):
 //
 //	| case                        | claims     | golang-jwt v5.3.1                                   | jwtexp (issue 2)                   |
 //	|-----------------------------|------------|-----------------------------------------------------|------------------------------------|
