@@ -61,8 +61,8 @@ func ExampleExpired() {
 func ExampleExpiredAt() {
 	exp := time.Unix(1700000000, 0)
 	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(-time.Second), 0))
-	fmt.Println(jwtexp.ExpiredAt(token2023, exp, 0)) // RFC 7519: now must be before exp
-	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(30*time.Second), time.Minute)) // within a 1-minute skew
+	fmt.Println(jwtexp.ExpiredAt(token2023, exp, 0))                                // RFC 7519: now must be before exp
+	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(30*time.Second), time.Minute))  // within a 1-minute skew
 	fmt.Println(jwtexp.ExpiredAt(token2023, exp.Add(-time.Minute), -5*time.Minute)) // expires within 5 minutes
 	// Output:
 	// false
