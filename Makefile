@@ -43,7 +43,7 @@ node-test:
 	@echo "== node --test (examples/ts)"
 	@cd examples/ts && npm ci --no-audit --no-fund && node --test
 
-# make bench measures the comparison table quoted in the README.
+# make bench measures the comparison table quoted in docs/performance.md.
 bench:
 	cd bench && $(GO) test -run '^$$' -bench . -count 10 | tee /tmp/jwtexp-bench.txt
 	cd bench && $(GO) run golang.org/x/perf/cmd/benchstat@latest /tmp/jwtexp-bench.txt

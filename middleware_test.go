@@ -974,7 +974,7 @@ func fieldsBearer(v string) (string, bool) {
 }
 
 // The benchmarks measure the pass path against its parts: the bare no-op
-// handler, and UnverifiedExp alone on the same token. The README quotes
+// handler, and UnverifiedExp alone on the same token. docs/performance.md quotes
 // their ratios; compare with benchstat over -count 6.
 
 func BenchmarkMiddleware(b *testing.B) {

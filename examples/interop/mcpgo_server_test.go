@@ -120,7 +120,7 @@ func TestMCPGoStreamableHTTP(t *testing.T) {
 		{
 			// mcp-go's CORS runs inside jwtexp, so the 401 has no
 			// Access-Control-Allow-Origin and a browser client cannot read
-			// it. This is why the README puts CORS outside jwtexp.
+			// it. This is why docs/mcp-sdks.md puts CORS outside jwtexp.
 			name: "initialize with expired token", method: http.MethodPost, path: "/mcp", token: expired(t), body: initializeBody,
 			want: want{status: http.StatusUnauthorized, challenge: expiredChallenge, exposesWWWAuth: true, bodyHas: `"invalid_token"`},
 		},

@@ -118,7 +118,7 @@ func TestGoSDKExpiredToken(t *testing.T) {
 		var werr *jsonrpc.Error
 		if got := errors.As(err, &werr); got != jsonRPCError {
 			t.Errorf("CallTool error %q: errors.As(*jsonrpc.Error) = %v, want %v", err, got, jsonRPCError)
-		} else if got && werr.Code != -32001 { // the code the README documents
+		} else if got && werr.Code != -32001 { // the code docs/middleware.md documents
 			t.Errorf("JSON-RPC error code %d, want -32001", werr.Code)
 		}
 
@@ -163,7 +163,7 @@ func TestGoSDKSessionAfter401(t *testing.T) {
 	})
 }
 
-// TestGoSDKNotificationAfterExpiry shows the limit the README states:
+// TestGoSDKNotificationAfterExpiry shows the limit docs/mcp-sdks.md states:
 // WithJSONRPCError needs the request's id, so a notification sent with an
 // expired token gets the plain 401 either way, and the go-sdk client closes
 // its session.

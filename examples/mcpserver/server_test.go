@@ -109,7 +109,7 @@ func TestHandlerExpiredToken(t *testing.T) {
 	for _, jsonRPCError := range []bool{false, true} {
 		t.Run(map[bool]string{false: "plain", true: "jsonrpc"}[jsonRPCError], func(t *testing.T) {
 			d := startDemo(t, modes[0], jsonRPCError)
-			// The exact header the README's "Try it" section quotes.
+			// The exact header the README's quick start and docs/demo.md quote.
 			wantChallenge := `Bearer error="invalid_token", error_description="The access token expired", resource_metadata="` +
 				d.cfg.metadataURL() + `", scope="mcp:tools"`
 			for _, tt := range []struct {
@@ -262,7 +262,7 @@ func TestHandlerOtherRejections(t *testing.T) {
 	}
 }
 
-// TestWhyJWTExpGoesFirst pins the two reasons the README gives for putting
+// TestWhyJWTExpGoesFirst pins the two reasons docs/mcp-sdks.md (Mounting) gives for putting
 // jwtexp in front of auth.RequireBearerToken. On its own, RequireBearerToken
 // (go-sdk v1.8.0) runs the verifier, which may be expensive, before it looks
 // at the expiry, and then answers with a challenge that has no error code
@@ -309,7 +309,7 @@ func TestWhyJWTExpGoesFirst(t *testing.T) {
 			ch := bearerChallenge(t, rec.Result().Header)
 			if ch["error"] != tt.errorCode {
 				// If RequireBearerToken alone starts sending an error code,
-				// go-sdk issue 1134 is fixed: revisit the README's rationale.
+				// go-sdk issue 1134 is fixed: revisit the rationale in docs/mcp-sdks.md.
 				t.Errorf("challenge error=%q, want %q", ch["error"], tt.errorCode)
 			}
 			if ch["resource_metadata"] != d.cfg.metadataURL() {

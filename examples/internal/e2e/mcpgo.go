@@ -15,7 +15,7 @@ import (
 
 // NewMCPGoStreamable returns an mcp-go streamable HTTP client for endpoint
 // that sends through hc and sets tok's current token on every request with
-// mcp-go's header function, the way the README shows. The client is not
+// mcp-go's header function, the way docs/mcp-sdks.md shows. The client is not
 // started; it is closed when t ends.
 func NewMCPGoStreamable(t testing.TB, endpoint string, hc *http.Client, tok *bearer.Token) *client.Client {
 	t.Helper()
