@@ -10,7 +10,8 @@ import (
 // (RFC 6750 §3, RFC 9110 §11.6.1). Each field is one auth-param; an empty
 // field is omitted. The zero value is the bare challenge "Bearer".
 //
-// Use it to write the header yourself, for example from a handler given to
+// A function given to [WithChallenge] returns one for [Middleware] to send.
+// Use it also to write the header yourself, from a handler given to
 // [WithErrorHandler], or from a handler that calls [Expired] directly.
 // A Challenge is a plain value and safe to copy and to use concurrently.
 type Challenge struct {

@@ -621,7 +621,6 @@ func TestMiddlewareErrorHandler(t *testing.T) {
 		want error // nil: the handler must not run
 	}{
 		{"expired", mwRequest("POST", "/mcp", "Bearer "+mwExpired), nil, ErrExpired},
-		{"expired, with a reject hook", mwRequest("POST", "/mcp", "Bearer "+mwExpired), []Option{WithRejectHook(func(*http.Request, error) {})}, ErrExpired},
 		{"missing, token required", mwRequest("POST", "/mcp"), []Option{WithRequireToken()}, ErrMissingToken},
 		{"malformed, strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), []Option{WithStrict()}, ErrMalformed},
 		{"malformed, not strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), nil, nil},
@@ -808,10 +807,21 @@ var mwNoop = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 // the decision must not escape the token, build strings or call anything
 // that allocates.
 func TestMiddlewarePassAllocs(t *testing.T) {
-	// Every option that can be combined is set: none may cost anything
-	// before a rejection.
-	mw := Middleware(WithClock(mwClock), WithSkew(time.Second), WithResourceMetadata(mwMetadata), WithRealm("mcp"), WithScope("s"),
-		WithStrict(), WithJSONRPCError(), WithChallenge(mwChallengeFunc), WithRejectHook(func(*http.Request, error) { panic("rejected") }))(mwNoop)
+	// Every option is set, in the three combinations the options allow:
+	// none may cost anything before a rejection. WithRequireToken turns
+	// requests without a bearer token into rejections, so the last two
+	// measure only the requests they pass (the hooks panic on a rejection).
+	reject := func(*http.Request, error) { panic("rejected") }
+	common := []Option{WithClock(mwClock), WithSkew(time.Second), WithResourceMetadata(mwMetadata), WithRealm("mcp"), WithScope("s"), WithStrict(), WithRejectHook(reject)}
+	withRequire := append(common[:len(common):len(common)], WithRequireToken())
+	middlewares := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"built-in writer", Middleware(append(common, WithJSONRPCError(), WithChallenge(mwChallengeFunc))...)(mwNoop)},
+		{"built-in writer, token required", Middleware(append(withRequire, WithJSONRPCError(), WithChallenge(mwChallengeFunc))...)(mwNoop)},
+		{"error handler, token required", Middleware(append(withRequire, WithErrorHandler(func(http.ResponseWriter, *http.Request, error) { panic("rejected") }))...)(mwNoop)},
+	}
 	requests := map[string]*http.Request{
 		"fresh token":        mwRequest("POST", "/mcp", "Bearer "+mwFresh),
 		"two fresh lines":    mwRequest("POST", "/mcp", "Bearer "+mwFresh, "bearer\t"+mwFresh+" "),
@@ -835,13 +845,26 @@ func TestMiddlewarePassAllocs(t *testing.T) {
 		"well-known, trailing slash":        mwRequest("GET", "/.well-known/oauth-protected-resource/", "Bearer "+mwExpired),
 		"percent-encoded well-known, fresh": mwRequest("GET", "/%2Ewell-known/x", "Bearer "+mwFresh),
 	}
+	measured := 0
 	for name, req := range requests {
 		w := &mwDiscard{h: http.Header{}}
 		bare := testing.AllocsPerRun(100, func() { mwNoop.ServeHTTP(w, req) })
-		wrapped := testing.AllocsPerRun(100, func() { mw.ServeHTTP(w, req) })
-		if wrapped != bare {
-			t.Errorf("%s: %v allocs through the middleware, %v bare: the pass path must add none", name, wrapped, bare)
+		for _, mw := range middlewares {
+			if mwPanic(func() { mw.h.ServeHTTP(w, req) }) != "" {
+				if !strings.Contains(mw.name, "token required") {
+					t.Fatalf("%s, %s: rejected", name, mw.name)
+				}
+				continue // a request without a bearer token: a rejection
+			}
+			measured++
+			wrapped := testing.AllocsPerRun(100, func() { mw.h.ServeHTTP(w, req) })
+			if wrapped != bare {
+				t.Errorf("%s, %s: %v allocs through the middleware, %v bare: the pass path must add none", name, mw.name, wrapped, bare)
+			}
 		}
+	}
+	if want := 3*len(requests) - 2*4; measured != want { // 4 requests carry no bearer token
+		t.Fatalf("measured %d pass paths, want %d", measured, want)
 	}
 	// The malformed token passes without WithStrict, also allocation-free.
 	lax := Middleware(WithClock(mwClock))(mwNoop)

@@ -151,16 +151,18 @@ func WithScope(scope string) Option {
 // WithRequireToken makes a request without a bearer token fail with a 401
 // whose challenge carries realm, resource_metadata and scope but no error
 // code, as RFC 6750 §3.1 asks for a request without credentials; its body is
-// empty (Content-Length: 0). The default is off: such requests pass, and the
-// downstream handler decides. OPTIONS requests and paths under /.well-known/
-// pass either way.
+// empty (Content-Length: 0) unless [WithJSONRPCError] or an error code from
+// [WithChallenge] gives it one. The default is off: such requests pass, and
+// the downstream handler decides. OPTIONS requests and clean paths under
+// /.well-known/ pass either way.
 func WithRequireToken() Option {
 	return optionFunc(func(c *config) { c.requireToken = true })
 }
 
 // WithStrict makes a bearer token that [UnverifiedExp] reports as
 // [ErrMalformed] fail with a 401 invalid_token challenge whose
-// error_description is "The access token is malformed". The default is off:
+// error_description is "The access token is malformed" (or what
+// [WithChallenge] says). The default is off:
 // such tokens pass, and the downstream verifier rejects them. Tokens that are
 // [ErrNotJWT] (opaque) or [ErrNoExp] pass either way.
 func WithStrict() Option {
