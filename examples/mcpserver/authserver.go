@@ -236,9 +236,8 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown client_id", http.StatusBadRequest)
 		return
 	}
-	if redirectURI == "" && len(uris) == 1 {
-		redirectURI = uris[0]
-	}
+	// redirect_uri is required, as OAuth 2.1 does, so that the token
+	// request can always be checked against it (RFC 6749 §4.1.3).
 	if !slices.Contains(uris, redirectURI) {
 		http.Error(w, "redirect_uri is not registered for this client", http.StatusBadRequest)
 		return
@@ -352,7 +351,11 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 		}
 		a.issue(w, gt, g)
 	default:
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code"+map[bool]string{true: " or refresh_token"}[a.refresh])
+		want := "authorization_code"
+		if a.refresh {
+			want += " or refresh_token"
+		}
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be "+want)
 	}
 }
 

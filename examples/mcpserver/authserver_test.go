@@ -220,6 +220,7 @@ func TestAuthServerAuthorizeRejects(t *testing.T) {
 	}{
 		{"unknown client", func(q url.Values) { q.Set("client_id", "nobody") }, http.StatusBadRequest, ""},
 		{"unregistered redirect_uri", func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1:2/cb") }, http.StatusBadRequest, ""},
+		{"no redirect_uri", func(q url.Values) { q.Del("redirect_uri") }, http.StatusBadRequest, ""},
 		{"no PKCE", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
 		{"PKCE plain", func(q url.Values) { q.Set("code_challenge_method", "plain") }, http.StatusFound, "invalid_request"},
 		{"PKCE method absent", func(q url.Values) { q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},

@@ -59,7 +59,7 @@ func main() {
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("mcpserver", flag.ContinueOnError)
 	fs.SetOutput(errOut)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free port")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` on the loopback interface; port 0 picks a free port")
 	jsonRPCError := fs.Bool("jsonrpc-error", true, "answer a rejected JSON-RPC POST with a JSON-RPC error body (jwtexp.WithJSONRPCError)")
 	stateless := fs.Bool("stateless", false, "serve MCP without sessions (needed for MCP 2026-07-28 clients)")
 	authServer := fs.Bool("auth-server", true, "run the dev OAuth authorization server (DEV ONLY: it approves every request at once)")
@@ -77,6 +77,13 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("-token-ttl %v: want at least 1s (exp is in whole seconds)", *tokenTTL)
 	}
 
+	// The dev authorization server approves anyone, and the tokens are
+	// signed with a published key: this machine only.
+	if host, _, err := net.SplitHostPort(*addr); err != nil {
+		return fmt.Errorf("-addr %q: %v", *addr, err)
+	} else if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-addr %q: the demo is DEV ONLY and listens on a loopback address only, such as 127.0.0.1:8080", *addr)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -129,18 +136,8 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	return nil
 }
 
-// baseURL is the URL clients should use for a listener on addr. An
-// unspecified host (":8080", "0.0.0.0:8080") is shown as 127.0.0.1.
-func baseURL(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port)
-}
+// baseURL is the URL clients should use for a listener on addr.
+func baseURL(addr net.Addr) string { return "http://" + addr.String() }
 
 // initializeBody is an MCP initialize request, the first POST of every
 // session.

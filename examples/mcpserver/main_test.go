@@ -41,6 +41,8 @@ func TestRunQuickStart(t *testing.T) {
 		`"Streamable HTTP"`,
 		"/mcp,",
 		`error="invalid_token"`,
+		// The defaults: one-minute tokens and no refresh tokens.
+		"Access tokens live 1m0s (-token-ttl); no refresh tokens (-refresh-tokens=false)",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the quick start does not say %q:\n%s", want, out.String())
@@ -105,6 +107,11 @@ func TestRunBadArguments(t *testing.T) {
 		{"-nosuchflag"},
 		{"extra"},
 		{"-addr", "256.0.0.1:0"},
+		{"-addr", ":0"},            // every interface
+		{"-addr", "0.0.0.0:0"},     // every interface
+		{"-addr", "[::]:0"},        // every interface
+		{"-addr", "192.0.2.1:0"},   // not loopback
+		{"-addr", "example.com:0"}, // a name other than localhost
 		{"-addr", "127.0.0.1:0", "-token-ttl", "500ms"},
 	} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {

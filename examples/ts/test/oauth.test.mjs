@@ -57,11 +57,20 @@ async function startServer(extraArgs) {
     let mcpUrl;
     proc.once('error', reject);
     exited.then((code) => reject(new Error(`demo server exited (${code}) before it listened`)));
+    // Never hang the run on a server that neither listens nor exits.
+    const timer = setTimeout(() => {
+      proc.kill();
+      reject(new Error('demo server did not listen within 30 s'));
+    }, 30_000);
+    timer.unref();
     createInterface({ input: proc.stdout }).on('line', (line) => {
       lines.push(line);
       const m = /^jwtexp demo MCP server on (http:\/\/127\.0\.0\.1:\d+\/mcp)$/.exec(line);
       if (m) mcpUrl = m[1];
-      if (line.startsWith('Listening') && mcpUrl) resolve(mcpUrl);
+      if (line.startsWith('Listening') && mcpUrl) {
+        clearTimeout(timer);
+        resolve(mcpUrl);
+      }
     });
   });
   return {
