@@ -37,9 +37,9 @@ func TestRunQuickStart(t *testing.T) {
 	for _, want := range []string{
 		"DEV ONLY",
 		"dev OAuth authorization server",
-		"npx @modelcontextprotocol/inspector",
-		`"Streamable HTTP"`,
-		"/mcp,",
+		// The command that worked with Inspector 2.12.0 (docs/demo.md).
+		"npx @modelcontextprotocol/inspector@latest --web --transport http --server-url http://127.0.0.1:",
+		"/mcp\n",
 		`error="invalid_token"`,
 		// The defaults: one-minute tokens and no refresh tokens.
 		"Access tokens live 1m0s (-token-ttl); no refresh tokens (-refresh-tokens=false)",
