@@ -1233,42 +1233,32 @@ func TestMiddlewareRejectHook(t *testing.T) {
 			if tc.name == "OPTIONS" {
 				method = "OPTIONS"
 			}
-			serve := func(hook func(*http.Request, error), w *mwEvents) {
+			newRequest := func() *http.Request {
 				req := mwRequest(method, "/mcp", tc.auth...)
 				req.Body = io.NopCloser(strings.NewReader(rpc))
-				opts := append([]Option{WithClock(mwClock), WithResourceMetadata(mwMetadata)}, tc.opts...)
-				// The hook's error must be the one the error handler or the
-				// challenge function receives.
-				var seen []error
-				opts = append(opts, WithRejectHook(func(r *http.Request, err error) {
-					w.events = append(w.events, "hook")
-					seen = append(seen, err)
-					if hook != nil {
-						hook(r, err)
-					}
-				}))
-				Middleware(opts...)(&mwNext{}).ServeHTTP(w, req)
-				if tc.wantErr == nil {
-					if len(seen) != 0 {
-						t.Fatalf("hook ran on the pass path with %v", seen)
-					}
-					return
-				}
-				if len(seen) != 1 || !errors.Is(seen[0], tc.wantErr) {
-					t.Fatalf("hook ran with %v, want once with %v", seen, tc.wantErr)
-				}
-				if len(w.events) == 0 || w.events[0] != "hook" {
-					t.Fatalf("events %v: the hook must run before anything is written", w.events)
-				}
+				return req
 			}
+			opts := append([]Option{WithClock(mwClock), WithResourceMetadata(mwMetadata)}, tc.opts...)
+
 			with := &mwEvents{ResponseRecorder: httptest.NewRecorder()}
-			serve(nil, with)
-			// The same request without the hook's side: compare the response
-			// with that of a middleware without any hook.
-			req := mwRequest(method, "/mcp", tc.auth...)
-			req.Body = io.NopCloser(strings.NewReader(rpc))
+			var seen []error
+			hook := WithRejectHook(func(_ *http.Request, err error) {
+				with.events = append(with.events, "hook")
+				seen = append(seen, err)
+			})
+			Middleware(append(opts[:len(opts):len(opts)], hook)...)(&mwNext{}).ServeHTTP(with, newRequest())
+			switch {
+			case tc.wantErr == nil && len(seen) != 0:
+				t.Fatalf("hook ran on the pass path with %v", seen)
+			case tc.wantErr != nil && (len(seen) != 1 || !errors.Is(seen[0], tc.wantErr)):
+				t.Fatalf("hook ran with %v, want once with %v", seen, tc.wantErr)
+			case tc.wantErr != nil && with.events[0] != "hook":
+				t.Fatalf("events %v: the hook must run before anything is written", with.events)
+			}
+
+			// The same request through the same options without the hook.
 			without := httptest.NewRecorder()
-			Middleware(append([]Option{WithClock(mwClock), WithResourceMetadata(mwMetadata)}, tc.opts...)...)(&mwNext{}).ServeHTTP(without, req)
+			Middleware(opts...)(&mwNext{}).ServeHTTP(without, newRequest())
 			if with.Code != without.Code || with.Body.String() != without.Body.String() || !cmp.Equal(with.Header(), without.Header()) {
 				t.Fatalf("the hook changed the response: %d %v %q, without it %d %v %q",
 					with.Code, with.Header(), with.Body, without.Code, without.Header(), without.Body)
