@@ -351,11 +351,7 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 		}
 		a.issue(w, gt, g)
 	default:
-		want := "authorization_code"
-		if a.refresh {
-			want += " or refresh_token"
-		}
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be "+want)
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be "+strings.Join(a.grantTypes(), " or "))
 	}
 }
 
