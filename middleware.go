@@ -56,10 +56,10 @@ func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 // several, the request is rejected if any one would be. A token in the query
 // string is never read. Opaque tokens, JWTs without exp and (unless
 // [WithStrict]) malformed JWTs pass, and so do requests without a bearer
-// token (unless [WithRequireToken]). OPTIONS requests and clean
-// /.well-known/ paths (OAuth discovery, RFC 8414 and RFC 9728) always pass,
-// without a look at the token, so the MCP endpoint must not be served under
-// /.well-known/.
+// token (unless [WithRequireToken]). CORS preflights (OPTIONS requests
+// without an Authorization field) and clean /.well-known/ paths (OAuth
+// discovery, RFC 8414 and RFC 9728) always pass, without a look at the
+// token, so the MCP endpoint must not be served under /.well-known/.
 //
 // A rejection is answered, unless [WithErrorHandler] replaces the writer,
 // with status 401, exactly one challenge and no call to the next handler:
@@ -122,7 +122,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // decide returns nil when r passes, or the reason to reject it. It allocates
 // nothing unless it rejects.
 func (c *config) decide(r *http.Request) error {
-	if r.Method == http.MethodOptions || isWellKnown(r.URL) {
+	if isPreflight(r) || isWellKnown(r.URL) {
 		return nil
 	}
 	found := false
@@ -196,6 +196,15 @@ func BearerToken(authorization string) (token string, ok bool) {
 
 // asciiSpace marks the ASCII bytes for which unicode.IsSpace is true.
 var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
+
+// isPreflight reports whether r may be a CORS preflight: an OPTIONS request
+// without an Authorization field. A preflight never carries credentials
+// (Fetch standard, CORS-preflight request), so an OPTIONS request that does
+// is an ordinary request and is judged like any other.
+func isPreflight(r *http.Request) bool {
+	_, auth := r.Header["Authorization"]
+	return r.Method == http.MethodOptions && !auth
+}
 
 const wellKnownPrefix = "/.well-known/"
 

@@ -261,9 +261,14 @@ func TestMiddleware(t *testing.T) {
 		{"expired token, token required", "POST", "/mcp", []string{"Bearer " + mwExpired}, require, expired},
 
 		// Exempt requests.
-		{"OPTIONS with an expired token", "OPTIONS", "/mcp", []string{"Bearer " + mwExpired}, nil, passes},
-		{"OPTIONS without a token, token required", "OPTIONS", "/mcp", nil, require, passes},
-		{"OPTIONS with a malformed token, strict", "OPTIONS", "/mcp", []string{"Bearer " + mwMalformed}, strict, passes},
+		// A CORS preflight carries no credentials; an OPTIONS request with
+		// an Authorization field is judged like any other.
+		{"OPTIONS without Authorization, token required", "OPTIONS", "/mcp", nil, require, passes},
+		{"OPTIONS with an expired token", "OPTIONS", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
+		{"OPTIONS with a fresh token", "OPTIONS", "/mcp", []string{"Bearer " + mwFresh}, require, passes},
+		{"OPTIONS with a malformed token, strict", "OPTIONS", "/mcp", []string{"Bearer " + mwMalformed}, strict, malformed},
+		{"OPTIONS with Basic, token required", "OPTIONS", "/mcp", []string{"Basic dXNlcjpwYXNz"}, require, missing},
+		{"OPTIONS with an empty Authorization, token required", "OPTIONS", "/mcp", []string{""}, require, missing},
 		{"lower-case options is another method", "options", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
 		{"well-known metadata with an expired token", "GET", "/.well-known/oauth-protected-resource/mcp", []string{"Bearer " + mwExpired}, nil, passes},
 		{"well-known AS metadata, token required", "GET", "/.well-known/oauth-authorization-server", nil, require, passes},
@@ -451,7 +456,8 @@ func TestMiddlewareClock(t *testing.T) {
 		{mwRequest("GET", "/mcp", "Bearer "+mwNoExp), 0},
 		{mwRequest("GET", "/mcp", "Bearer "+mwMalformed), 0},
 		{mwRequest("GET", "/mcp"), 0},
-		{mwRequest("OPTIONS", "/mcp", "Bearer "+mwFresh), 0},
+		{mwRequest("OPTIONS", "/mcp"), 0},
+		{mwRequest("OPTIONS", "/mcp", "Bearer "+mwFresh), 1},
 	}
 	for i, tc := range tests {
 		calls.Store(0)
@@ -626,7 +632,8 @@ func TestMiddlewareErrorHandler(t *testing.T) {
 		{"malformed, not strict", mwRequest("POST", "/mcp", "Bearer "+mwMalformed), nil, nil},
 		{"missing, not required", mwRequest("POST", "/mcp"), nil, nil},
 		{"fresh", mwRequest("POST", "/mcp", "Bearer "+mwFresh), []Option{WithStrict(), WithRequireToken()}, nil},
-		{"expired on OPTIONS", mwRequest("OPTIONS", "/mcp", "Bearer "+mwExpired), nil, nil},
+		{"preflight, token required", mwRequest("OPTIONS", "/mcp"), []Option{WithRequireToken()}, nil},
+		{"expired on OPTIONS", mwRequest("OPTIONS", "/mcp", "Bearer "+mwExpired), nil, ErrExpired},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -829,7 +836,7 @@ func TestMiddlewarePassAllocs(t *testing.T) {
 		"JWT without exp":    mwRequest("POST", "/mcp", "Bearer "+mwNoExp),
 		"Basic credentials":  mwRequest("POST", "/mcp", "Basic dXNlcjpwYXNz"),
 		"no credentials":     mwRequest("POST", "/mcp"),
-		"OPTIONS":            mwRequest("OPTIONS", "/mcp", "Bearer "+mwExpired),
+		"preflight":          mwRequest("OPTIONS", "/mcp"),
 		"well-known":         mwRequest("GET", "/.well-known/oauth-protected-resource/mcp", "Bearer "+mwExpired),
 		"well-known root":    mwRequest("GET", "/.well-known/", "Bearer "+mwExpired),
 		"query-string token": mwRequest("GET", "/mcp?access_token="+mwExpired),
@@ -1225,12 +1232,13 @@ func TestMiddlewareRejectHook(t *testing.T) {
 		{"expired, error handler", []string{"Bearer " + mwExpired}, []Option{WithErrorHandler(eh)}, ErrExpired},
 		{"fresh", []string{"Bearer " + mwFresh}, []Option{WithStrict(), WithRequireToken()}, nil},
 		{"malformed, not strict", []string{"Bearer " + mwMalformed}, nil, nil},
-		{"OPTIONS", []string{"Bearer " + mwExpired}, nil, nil},
+		{"OPTIONS", []string{"Bearer " + mwExpired}, nil, ErrExpired},
+		{"preflight", nil, []Option{WithRequireToken()}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			method := "POST"
-			if tc.name == "OPTIONS" {
+			if tc.name == "OPTIONS" || tc.name == "preflight" {
 				method = "OPTIONS"
 			}
 			newRequest := func() *http.Request {

@@ -153,8 +153,8 @@ func WithScope(scope string) Option {
 // code, as RFC 6750 §3.1 asks for a request without credentials; its body is
 // empty (Content-Length: 0) unless [WithJSONRPCError] or an error code from
 // [WithChallenge] gives it one. The default is off: such requests pass, and
-// the downstream handler decides. OPTIONS requests and clean paths under
-// /.well-known/ pass either way.
+// the downstream handler decides. CORS preflights and clean paths under
+// /.well-known/ pass either way (see [Middleware]).
 func WithRequireToken() Option {
 	return optionFunc(func(c *config) { c.requireToken = true })
 }
