@@ -92,16 +92,18 @@ func TestMCPGoStreamableHTTP(t *testing.T) {
 		want    want
 	}{
 		{
+			// Browsers send no credentials on a preflight, and jwtexp
+			// passes an OPTIONS request without Authorization untouched.
 			name: "preflight", method: http.MethodOptions, path: "/mcp",
 			headers: map[string]string{"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"},
 			want:    want{status: http.StatusNoContent, allowOrigin: browserOrigin},
 		},
 		{
-			// Browsers send no credentials on a preflight; jwtexp passes
-			// every OPTIONS even if one does.
-			name: "preflight with expired token", method: http.MethodOptions, path: "/mcp", token: expired(t),
+			// An OPTIONS request with credentials is no preflight: jwtexp
+			// judges it like any other.
+			name: "OPTIONS with expired token", method: http.MethodOptions, path: "/mcp", token: expired(t),
 			headers: map[string]string{"Access-Control-Request-Method": "POST"},
-			want:    want{status: http.StatusNoContent, allowOrigin: browserOrigin},
+			want:    want{status: http.StatusUnauthorized, challenge: expiredChallenge, exposesWWWAuth: true, bodyHas: `"invalid_token"`},
 		},
 		{
 			name: "metadata", method: http.MethodGet, path: strings.TrimPrefix(s.metadataURL, s.srv.URL),
