@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -20,22 +21,35 @@ const jsonrpcErrorCode = -32001
 // error body instead.
 const maxJSONRPCBody = 64 << 10
 
+// jsonrpcReadTimeout is how long [WithJSONRPCError] waits for a rejected
+// request's body. A client that sends part of a body and stalls would
+// otherwise hold the handler, and its goroutine, for as long as it likes.
+const jsonrpcReadTimeout = time.Second
+
 // jsonrpcError returns the JSON-RPC 2.0 error response, with the given
 // message, to the single request in r's body, and false when r holds no such
-// request: a method other than POST, a body over [maxJSONRPCBody] or
-// unreadable, anything but one JSON-RPC 2.0 request object (JSON-RPC 2.0
-// §4), or an id that is not a number or a string of valid UTF-8 (a
-// notification, a null id). The id is copied byte for byte. It consumes the
-// body, so it is called only on the reject path, after which the next
-// handler never runs.
+// request: a method other than POST, a request that expects 100 Continue, a
+// body over [maxJSONRPCBody], unreadable or not all read within
+// [jsonrpcReadTimeout], anything but one JSON-RPC 2.0 request object
+// (JSON-RPC 2.0 §4), or an id that is not a number or a string of valid
+// UTF-8 (a notification, a null id). The id is copied byte for byte. It
+// consumes the body, so it is called only on the reject path, after which
+// the next handler never runs.
 //
 // encoding/json matches member names case-insensitively and keeps the last
 // of duplicate members; such requests get the same 401 either way, so the
 // difference only picks the body.
-func jsonrpcError(r *http.Request, message string) ([]byte, bool) {
-	if r.Method != http.MethodPost || r.Body == nil || r.ContentLength > maxJSONRPCBody {
+func jsonrpcError(w http.ResponseWriter, r *http.Request, message string) ([]byte, bool) {
+	// Reading the body of a request with "Expect: 100-continue" (RFC 9110
+	// §10.1.1, the only expectation defined) makes net/http send 100
+	// Continue: it would ask for a body only to refuse the request.
+	if r.Method != http.MethodPost || r.Body == nil || r.ContentLength > maxJSONRPCBody || len(r.Header["Expect"]) > 0 {
 		return nil, false
 	}
+	// A writer that cannot set a deadline (ErrNotSupported: not net/http's,
+	// and no Unwrap to it) leaves the read bounded in bytes only;
+	// Server.ReadTimeout then bounds it in time.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(jsonrpcReadTimeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxJSONRPCBody+1))
 	if err != nil || len(body) > maxJSONRPCBody {
 		return nil, false

@@ -4,22 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 )
 
 // rpcID returns the id that jsonrpcError copies from body into its
 // response, and false when it answers with no JSON-RPC body.
 func rpcID(t *testing.T, body string) (string, bool) {
 	t.Helper()
-	out, ok := jsonrpcError(httptest.NewRequest("POST", "/mcp", strings.NewReader(body)), "m")
+	out, ok := jsonrpcError(httptest.NewRecorder(), httptest.NewRequest("POST", "/mcp", strings.NewReader(body)), "m")
 	if !ok {
 		return "", false
 	}
@@ -273,7 +279,7 @@ func FuzzJSONRPCRequestID(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		out, ok := jsonrpcError(httptest.NewRequest("POST", "/mcp", bytes.NewReader(body)), "m")
+		out, ok := jsonrpcError(httptest.NewRecorder(), httptest.NewRequest("POST", "/mcp", bytes.NewReader(body)), "m")
 		members, valid, plain := mwMembers(body)
 		if ok {
 			var resp mwRPCResponse
@@ -380,5 +386,157 @@ func BenchmarkJSONRPCRejectLargest(b *testing.B) {
 		req.Body = io.NopCloser(r)
 		clear(w.h)
 		h.ServeHTTP(w, req)
+	}
+}
+
+// mwWireServer serves Middleware(WithClock(mwClock), WithJSONRPCError()) in
+// front of mwNext on 127.0.0.1, over HTTP/2 (TLS) or HTTP/1.1, and counts
+// the handler calls in flight.
+func mwWireServer(t *testing.T, http2 bool) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var inFlight atomic.Int32
+	h := Middleware(WithClock(mwClock), WithJSONRPCError())(&mwNext{})
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inFlight.Add(1)
+		defer inFlight.Add(-1)
+		h.ServeHTTP(w, r)
+	}))
+	if http2 {
+		ts.EnableHTTP2 = true
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
+	t.Cleanup(ts.Close)
+	return ts, &inFlight
+}
+
+// TestMiddlewareJSONRPCStalledBody checks that WithJSONRPCError's body read
+// is bounded in time: 200 rejected POSTs that each send part of a body and
+// then stall all get their 401 within a few seconds, and no handler is left
+// waiting. Anyone can mint an expired token, so without the bound anyone
+// could hold a goroutine per request for as long as they like.
+func TestMiddlewareJSONRPCStalledBody(t *testing.T) {
+	for _, proto := range []struct {
+		name   string
+		http2  bool
+		wantHD int
+	}{{"HTTP/1.1", false, 1}, {"HTTP/2", true, 2}} {
+		t.Run(proto.name, func(t *testing.T) {
+			const requests, sent = 200, 60000
+			ts, inFlight := mwWireServer(t, proto.http2)
+			client := ts.Client()
+			goroutines := runtime.NumGoroutine()
+
+			start := time.Now()
+			var wg sync.WaitGroup
+			errs := make(chan error, requests)
+			stall := make(chan struct{})
+			for range requests {
+				pr, pw := io.Pipe()
+				go func() {
+					pw.Write(bytes.Repeat([]byte(" "), sent))
+					<-stall // then never send the rest
+					pw.CloseWithError(errors.New("client gave up"))
+				}()
+				req, err := http.NewRequest("POST", ts.URL+"/mcp", pr)
+				require.NoError(t, err)
+				req.Header.Set("Authorization", "Bearer "+mwExpired)
+				req.Header.Set("Content-Type", "application/json")
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res, err := client.Do(req)
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer res.Body.Close()
+					body, err := io.ReadAll(res.Body)
+					switch {
+					case err != nil:
+						errs <- err
+					case res.ProtoMajor != proto.wantHD || res.StatusCode != http.StatusUnauthorized || string(body) != mwExpiredBody:
+						errs <- fmt.Errorf("%s %d %s, want HTTP/%d 401 %s", res.Proto, res.StatusCode, body, proto.wantHD, mwExpiredBody)
+					}
+				}()
+			}
+			answered := make(chan struct{})
+			go func() { wg.Wait(); close(answered) }()
+			// The deadline is 1 s; the rest is slack for a slow machine.
+			const patience = 10 * time.Second
+			select {
+			case <-answered:
+			case <-time.After(patience):
+			}
+			elapsed := time.Since(start)
+			close(stall) // let the clients give up, if they still wait
+			<-answered
+			require.Less(t, elapsed, patience, "the stalled requests were not all answered in time")
+			close(errs)
+			for err := range errs {
+				require.NoError(t, err)
+			}
+			require.Eventually(t, func() bool { return inFlight.Load() == 0 }, 5*time.Second, 10*time.Millisecond,
+				"%d handlers still running after every request was answered", inFlight.Load())
+			client.CloseIdleConnections()
+			require.Eventually(t, func() bool { return runtime.NumGoroutine() <= goroutines+10 }, 10*time.Second, 10*time.Millisecond,
+				"goroutines: %d before the requests, %d after", goroutines, runtime.NumGoroutine())
+		})
+	}
+}
+
+// mwReadSpy is a request body that records whether it was read.
+type mwReadSpy struct {
+	r    io.Reader
+	read atomic.Int64
+}
+
+func (s *mwReadSpy) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.read.Add(int64(n))
+	return n, err
+}
+
+// TestMiddlewareJSONRPCExpectContinue checks that a rejected request with
+// "Expect: 100-continue" gets its 401, with the plain OAuth body, without the
+// server asking for the body it is about to refuse. net/http's HTTP/2 server
+// removes the Expect field before the handler runs and sends 100 Continue on
+// the first read, so there the body is read, within the time bound, and
+// gets the JSON-RPC body; the row pins that, so that a change in net/http
+// shows.
+func TestMiddlewareJSONRPCExpectContinue(t *testing.T) {
+	const call = `{"jsonrpc":"2.0","id":7,"method":"tools/list"}`
+	const rpcExpired = `{"jsonrpc":"2.0","id":7,"error":{"code":-32001,"message":"The access token expired"}}`
+	for _, tc := range []struct {
+		name     string
+		http2    bool
+		wantBody string
+		wantRead bool
+	}{
+		{"HTTP/1.1", false, mwExpiredBody, false},
+		{"HTTP/2", true, rpcExpired, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, _ := mwWireServer(t, tc.http2)
+			client := ts.Client()
+			// Wait for 100 Continue far longer than the test may take: the
+			// body goes out only if the server asks for it.
+			client.Transport.(*http.Transport).ExpectContinueTimeout = time.Minute
+			body := &mwReadSpy{r: strings.NewReader(call)}
+			req, err := http.NewRequest("POST", ts.URL+"/mcp", body)
+			require.NoError(t, err)
+			req.ContentLength = int64(len(call))
+			req.Header.Set("Authorization", "Bearer "+mwExpired)
+			req.Header.Set("Expect", "100-continue")
+			res, err := client.Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			got, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+			require.Equal(t, tc.wantBody, string(got))
+			require.Equal(t, tc.wantRead, body.read.Load() > 0, "whether the body was sent")
+		})
 	}
 }

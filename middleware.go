@@ -270,7 +270,7 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 		}{ch.Error, ch.ErrorDescription})
 	}
 	if c.jsonrpc {
-		if rpc, ok := jsonrpcError(r, cmp.Or(ch.ErrorDescription, descMissing)); ok {
+		if rpc, ok := jsonrpcError(w, r, cmp.Or(ch.ErrorDescription, descMissing)); ok {
 			body = rpc
 		}
 	}

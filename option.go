@@ -245,9 +245,10 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 // The default is off. An MCP go-sdk client fails only the one call on such a
 // body and keeps its session, where a plain 401 ends the session.
 //
-// Only on the reject path, at most 64 KiB of the body is read; a larger
-// body, a notification, a batch or anything else gets the plain body, and
-// the request is still rejected.
+// Only on the reject path, at most 64 KiB of the body is read, for at most
+// one second; a larger or slower body, a request with "Expect:
+// 100-continue" (whose body is never asked for), a notification, a batch or
+// anything else gets the plain body, and the request is still rejected.
 func WithJSONRPCError() Option {
 	return optionFunc(func(c *config) { c.jsonrpc = true })
 }
