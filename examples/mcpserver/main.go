@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	handler, _, closeSessions := newHandler(cfg)
 	defer closeSessions()
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(handler)
 
 	now := time.Now()
 	fresh, err := mintToken(cfg.key, cfg.resource(), "demo-user", now, now.Add(time.Hour))
@@ -134,6 +134,30 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// Timeouts of the demo's http.Server. A client that trickles its headers or
+// body is cut off; a connection that sits idle between requests is closed.
+// ReadTimeout ends with the request body: net/http clears the read deadline
+// once the handler has read it, so a long response is not cut by it.
+// There is deliberately no WriteTimeout: it bounds the whole response, and
+// an MCP SSE stream (a GET /mcp, or a POST answered as a stream) lives as long
+// as the session, so any WriteTimeout would cut it.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+// newHTTPServer returns the demo's http.Server for handler.
+func newHTTPServer(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		// No WriteTimeout: see above.
+	}
 }
 
 // baseURL is the URL clients should use for a listener on addr.
