@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,6 +40,23 @@ const (
 	devUser = "demo-user"
 	// codeTTL is how long an authorization code can be exchanged.
 	codeTTL = time.Minute
+)
+
+// Caps on what registration may store. Registration is open to anyone who
+// can reach the server, and everything is kept in memory until it exits, so
+// a runaway client or script must not grow it without bound. The caps are far
+// above what a developer's session needs (a client registers once per start,
+// with one or two redirect URIs, in a few hundred bytes), and small enough
+// that the worst case is a few megabytes.
+const (
+	// maxClients is how many clients can be registered. Past it,
+	// registration is refused; restarting the demo starts afresh.
+	maxClients = 1000
+	// maxRedirectURIs is how many redirect URIs one client may register.
+	maxRedirectURIs = 10
+	// maxRegistrationBody is the largest registration request body. A
+	// larger one gets 413 with an RFC 7591 error body.
+	maxRegistrationBody = 16 << 10
 )
 
 // authServer is the dev authorization server. Its fields are set by
@@ -156,21 +174,38 @@ func (a *authServer) metadata(w http.ResponseWriter, r *http.Request) {
 
 // registerClient is RFC 7591 dynamic client registration. Every client is a
 // public client (token_endpoint_auth_method "none"): PKCE protects its codes.
+// Its refusals are RFC 7591 §3.2.2 error responses: 400, except 413 for a
+// body over maxRegistrationBody.
 func (a *authServer) registerClient(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRegistrationBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			oauthError(w, http.StatusRequestEntityTooLarge, "invalid_client_metadata",
+				fmt.Sprintf("the registration request is over %d bytes", maxRegistrationBody))
+			return
+		}
+		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "the body could not be read")
 		return
 	}
 	var req struct {
 		RedirectURIs []string `json:"redirect_uris"`
 		ClientName   string   `json:"client_name"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
+	if err := json.Unmarshal(body, &req); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "body is not a JSON object")
 		return
 	}
 	if len(req.RedirectURIs) == 0 {
 		oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", "redirect_uris is required")
+		return
+	}
+	if len(req.RedirectURIs) > maxRedirectURIs {
+		oauthError(w, http.StatusBadRequest, "invalid_redirect_uri",
+			fmt.Sprintf("at most %d redirect URIs per client", maxRedirectURIs))
 		return
 	}
 	for _, u := range req.RedirectURIs {
@@ -181,8 +216,16 @@ func (a *authServer) registerClient(w http.ResponseWriter, r *http.Request) {
 	}
 	id := rand.Text()
 	a.mu.Lock()
-	a.clients[id] = req.RedirectURIs
+	full := len(a.clients) >= maxClients
+	if !full {
+		a.clients[id] = req.RedirectURIs
+	}
 	a.mu.Unlock()
+	if full {
+		oauthError(w, http.StatusBadRequest, "invalid_client_metadata",
+			fmt.Sprintf("the dev authorization server holds at most %d clients; restart it to start afresh", maxClients))
+		return
+	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"client_id":                  id,
 		"client_id_issued_at":        a.now().Unix(),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -277,17 +278,91 @@ func TestAuthServerTokenRejects(t *testing.T) {
 
 func TestAuthServerRegisterRejects(t *testing.T) {
 	d := startAuthDemo(t, modes[0], time.Minute, false)
-	for _, body := range []string{
-		`{}`,
-		`{"redirect_uris":[]}`,
-		`{"redirect_uris":["http://example.com/cb"]}`,
-		`{"redirect_uris":["https://example.com/cb#frag"]}`,
-		`{"redirect_uris":["javascript:alert(1)"]}`,
-		`not json`,
+	// redirectURIs is a registration body with n redirect URIs.
+	redirectURIs := func(n int) string {
+		uris := make([]string, n)
+		for i := range uris {
+			uris[i] = fmt.Sprintf("%q", fmt.Sprintf("http://127.0.0.1:%d/cb", i+1))
+		}
+		return `{"redirect_uris":[` + strings.Join(uris, ",") + `]}`
+	}
+	// ofSize is a valid registration body of exactly n bytes.
+	ofSize := func(n int) string {
+		body := `{"redirect_uris":["` + testRedirectURI + `"],"client_name":""}`
+		return strings.Replace(body, `""}`, `"`+strings.Repeat("x", n-len(body))+`"}`, 1)
+	}
+	for _, tt := range []struct {
+		name   string
+		body   string
+		status int
+		error  string // "" for a success
+	}{
+		{"no redirect_uris", `{}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"empty redirect_uris", `{"redirect_uris":[]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"http not on loopback", `{"redirect_uris":["http://example.com/cb"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"fragment", `{"redirect_uris":["https://example.com/cb#frag"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"javascript", `{"redirect_uris":["javascript:alert(1)"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"not JSON", `not json`, http.StatusBadRequest, "invalid_client_metadata"},
+		{"trailing data", `{"redirect_uris":["` + testRedirectURI + `"]} x`, http.StatusBadRequest, "invalid_client_metadata"},
+		{"redirect URIs at the cap", redirectURIs(maxRedirectURIs), http.StatusCreated, ""},
+		{"redirect URIs over the cap", redirectURIs(maxRedirectURIs + 1), http.StatusBadRequest, "invalid_redirect_uri"},
+		{"body at the cap", ofSize(maxRegistrationBody), http.StatusCreated, ""},
+		{"body over the cap", ofSize(maxRegistrationBody + 1), http.StatusRequestEntityTooLarge, "invalid_client_metadata"},
 	} {
-		var e struct{ Error string }
-		if st := jsonReq(t, d, http.MethodPost, registerPath, "application/json", body, &e); st != http.StatusBadRequest || e.Error == "" {
-			t.Errorf("register %s: status %d, error %q; want 400 with an error", body, st, e.Error)
+		t.Run(tt.name, func(t *testing.T) {
+			var got struct {
+				ClientID         string `json:"client_id"`
+				Error            string `json:"error"`
+				ErrorDescription string `json:"error_description"`
+			}
+			st := jsonReq(t, d, http.MethodPost, registerPath, "application/json", tt.body, &got)
+			if st != tt.status || got.Error != tt.error || (got.ClientID == "") != (tt.error != "") {
+				t.Fatalf("status %d, %+v; want %d with error %q", st, got, tt.status, tt.error)
+			}
+			if tt.error != "" && got.ErrorDescription == "" {
+				t.Errorf("error %q without an error_description", got.Error)
+			}
+		})
+	}
+}
+
+// TestAuthServerClientCap: once maxClients are registered, one more is
+// refused with an RFC 7591 error, and the clients already registered still
+// authorize and get tokens.
+func TestAuthServerClientCap(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	first := registerClient(t, d)
+	// Fill up to one short of the cap without maxClients round trips.
+	d.as.mu.Lock()
+	for len(d.as.clients) < maxClients-1 {
+		d.as.clients[fmt.Sprintf("filler-%d", len(d.as.clients))] = []string{testRedirectURI}
+	}
+	d.as.mu.Unlock()
+	last := registerClient(t, d) // the cap is reached
+
+	var e struct {
+		ClientID         string `json:"client_id"`
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}
+	body := `{"redirect_uris":["` + testRedirectURI + `"]}`
+	if st := jsonReq(t, d, http.MethodPost, registerPath, "application/json", body, &e); st != http.StatusBadRequest ||
+		e.Error != "invalid_client_metadata" || !strings.Contains(e.ErrorDescription, fmt.Sprint(maxClients)) || e.ClientID != "" {
+		t.Fatalf("registration past the cap: status %d, %+v; want 400 invalid_client_metadata naming the cap", st, e)
+	}
+	d.as.mu.Lock()
+	n := len(d.as.clients)
+	d.as.mu.Unlock()
+	if n != maxClients {
+		t.Errorf("%d clients stored, want %d", n, maxClients)
+	}
+	for _, clientID := range []string{first, last} {
+		st, q := authorize(t, d, authorizeParams(d, clientID))
+		if st != http.StatusFound || q.Get("code") == "" {
+			t.Fatalf("client %s: authorize status %d, %v; want 302 with a code", clientID, st, q)
+		}
+		if st, tr := tokenReq(t, d, codeForm(d, clientID, q.Get("code"))); st != http.StatusOK || tr.AccessToken == "" {
+			t.Errorf("client %s: token status %d, %+v; want 200 with a token", clientID, st, tr)
 		}
 	}
 }
