@@ -73,6 +73,7 @@ type authServer struct {
 	mu       sync.Mutex
 	clients  map[string][]string // client_id → registered redirect URIs
 	codes    map[string]grant    // authorization code → what it grants
+	sweepAt  time.Time           // when sweepCodesLocked next looks at codes
 	refreshs map[string]grant    // refresh token → what it grants
 	counts   map[string]int      // "authorize", "authorization_code", "refresh_token"
 }
@@ -315,12 +316,13 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		fail("invalid_scope", "the only scope is "+scope)
 	default:
-		code := rand.Text()
+		code, now := rand.Text(), a.now()
 		a.mu.Lock()
+		a.sweepCodesLocked(now)
 		a.codes[code] = grant{
 			clientID:    clientID,
 			scope:       reqScope,
-			expires:     a.now().Add(codeTTL),
+			expires:     now.Add(codeTTL),
 			challenge:   q.Get("code_challenge"),
 			redirectURI: redirectURI,
 		}
@@ -329,6 +331,23 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		a.mu.Unlock()
 		back(url.Values{"code": {code}})
 	}
+}
+
+// sweepCodesLocked deletes the expired authorization codes, so that codes
+// that are never exchanged do not stay in memory. It runs on every code
+// issued and every code exchanged but looks at the map at most once per
+// codeTTL, so the cost is amortized: one pass per codeTTL over at most the
+// codes of the last two codeTTLs. Call it with a.mu held.
+func (a *authServer) sweepCodesLocked(now time.Time) {
+	if now.Before(a.sweepAt) {
+		return
+	}
+	for code, g := range a.codes {
+		if now.After(g.expires) {
+			delete(a.codes, code)
+		}
+	}
+	a.sweepAt = now.Add(codeTTL)
 }
 
 // scope returns the scope to grant for a requested one: "" means the
@@ -367,6 +386,7 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 	case gt == "authorization_code":
 		code := r.PostForm.Get("code")
 		a.mu.Lock()
+		a.sweepCodesLocked(a.now())
 		g, ok := a.codes[code]
 		delete(a.codes, code) // single use, whatever happens next
 		a.mu.Unlock()

@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -364,5 +366,86 @@ func TestAuthServerClientCap(t *testing.T) {
 		if st, tr := tokenReq(t, d, codeForm(d, clientID, q.Get("code"))); st != http.StatusOK || tr.AccessToken == "" {
 			t.Errorf("client %s: token status %d, %+v; want 200 with a token", clientID, st, tr)
 		}
+	}
+}
+
+// fakeClock is an authServer.now that the test moves by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// setClock makes d's authorization server read the time from a fakeClock
+// that starts now, and returns it.
+func setClock(d *demo) *fakeClock {
+	c := &fakeClock{t: time.Now()}
+	d.as.mu.Lock()
+	d.as.now = c.now
+	d.as.mu.Unlock()
+	return c
+}
+
+// codesStored returns the authorization codes d's server holds.
+func codesStored(d *demo) []string {
+	d.as.mu.Lock()
+	defer d.as.mu.Unlock()
+	return slices.Sorted(maps.Keys(d.as.codes))
+}
+
+// TestAuthServerSweepsCodes: codes that are never exchanged are deleted from
+// memory once they have expired, on a later authorization or token request;
+// codes that have not expired are kept and still work.
+func TestAuthServerSweepsCodes(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	clock := setClock(d)
+	clientID := registerClient(t, d)
+	code := func() string {
+		t.Helper()
+		st, q := authorize(t, d, authorizeParams(d, clientID))
+		if st != http.StatusFound || q.Get("code") == "" {
+			t.Fatalf("authorize: status %d, %v", st, q)
+		}
+		return q.Get("code")
+	}
+
+	const abandoned = 50
+	for range abandoned {
+		code()
+	}
+	if n := len(codesStored(d)); n != abandoned {
+		t.Fatalf("%d codes stored, want %d", n, abandoned)
+	}
+	clock.advance(codeTTL / 2)
+	young := code() // expires codeTTL/2 after the abandoned ones
+	clock.advance(codeTTL/2 + time.Second)
+	// The abandoned codes have expired; the next code issued sweeps them.
+	last := code()
+	if got, want := codesStored(d), slices.Sorted(slices.Values([]string{young, last})); !slices.Equal(got, want) {
+		t.Fatalf("%d codes stored after expiry, want 2: the young code and the last", len(got))
+	}
+	if st, tr := tokenReq(t, d, codeForm(d, clientID, young)); st != http.StatusOK || tr.AccessToken == "" {
+		t.Errorf("exchanging a code that survived the sweep: status %d, %+v; want 200", st, tr)
+	}
+
+	// A token request sweeps too: with no code issued after expiry, an
+	// unknown code's exchange leaves no expired code behind.
+	clock.advance(codeTTL + time.Second)
+	if st, tr := tokenReq(t, d, codeForm(d, clientID, "unknown")); st != http.StatusBadRequest || tr.Error != "invalid_grant" {
+		t.Errorf("unknown code: status %d, %+v; want 400 invalid_grant", st, tr)
+	}
+	if got := codesStored(d); len(got) != 0 {
+		t.Errorf("codes stored after a token request past every expiry: %v, want none", got)
 	}
 }
