@@ -311,6 +311,8 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		// An absent method means plain (RFC 7636 §4.3); OAuth 2.1 clients
 		// use S256.
 		fail("invalid_request", "code_challenge_method must be S256; plain is refused")
+	case !validChallenge(q.Get("code_challenge")):
+		fail("invalid_request", "code_challenge must be 43 base64url characters without padding: the S256 of the code_verifier")
 	case q.Get("resource") != a.resource:
 		fail("invalid_target", "resource must be "+a.resource)
 	case !ok:
@@ -384,6 +386,13 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 	}
 	switch gt := r.PostForm.Get("grant_type"); {
 	case gt == "authorization_code":
+		// A missing or malformed verifier makes the request malformed
+		// (RFC 6749 §5.2), and is refused before the code is looked at;
+		// a well-formed one that does not match is invalid_grant below.
+		if !validVerifier(r.PostForm.Get("code_verifier")) {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)")
+			return
+		}
 		code := r.PostForm.Get("code")
 		a.mu.Lock()
 		a.sweepCodesLocked(a.now())
@@ -463,6 +472,31 @@ func (a *authServer) logf(format string, args ...any) {
 	if a.log != nil {
 		fmt.Fprintf(a.log, format+"\n", args...)
 	}
+}
+
+// validVerifier reports whether v is a code_verifier as RFC 7636 §4.1
+// defines it: 43 to 128 characters, each unreserved (A-Z a-z 0-9 - . _ ~).
+func validVerifier(v string) bool {
+	return len(v) >= 43 && len(v) <= 128 && onlyOf(v, "-._~")
+}
+
+// validChallenge reports whether c can be an S256 code_challenge: the
+// unpadded base64url encoding of a SHA-256 hash, 43 characters of
+// A-Z a-z 0-9 - _ (RFC 7636 §4.2).
+func validChallenge(c string) bool {
+	return len(c) == 43 && onlyOf(c, "-_")
+}
+
+// onlyOf reports whether s is made of ASCII letters and digits and the
+// characters in extra.
+func onlyOf(s, extra string) bool {
+	for _, r := range s {
+		alnum := 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
+		if !alnum && !strings.ContainsRune(extra, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func s256(verifier string) string {

@@ -21,6 +21,10 @@ import (
 // listens there: the tests read the code from the redirect's Location.
 const testRedirectURI = "http://127.0.0.1:1/callback"
 
+// testVerifier is the tests' PKCE code_verifier: 43 characters, the
+// shortest RFC 7636 allows, with each of its non-alphanumeric characters.
+const testVerifier = "test-verifier.with_each~kind-0123456789abcd"
+
 // startAuthDemo serves the demo with its authorization server on, tokens
 // living ttl.
 func startAuthDemo(t *testing.T, m mode, ttl time.Duration, refresh bool) *demo {
@@ -75,13 +79,13 @@ func registerClient(t *testing.T, d *demo) string {
 }
 
 // authorizeParams is a valid authorization request for clientID with the
-// PKCE verifier "verifier".
+// PKCE verifier testVerifier.
 func authorizeParams(d *demo, clientID string) url.Values {
 	return url.Values{
 		"response_type":         {"code"},
 		"client_id":             {clientID},
 		"redirect_uri":          {testRedirectURI},
-		"code_challenge":        {s256("verifier")},
+		"code_challenge":        {s256(testVerifier)},
 		"code_challenge_method": {"S256"},
 		"resource":              {d.cfg.resource()},
 		"scope":                 {scope},
@@ -132,7 +136,7 @@ func codeForm(d *demo, clientID, code string) url.Values {
 		"code":          {code},
 		"client_id":     {clientID},
 		"redirect_uri":  {testRedirectURI},
-		"code_verifier": {"verifier"},
+		"code_verifier": {testVerifier},
 		"resource":      {d.cfg.resource()},
 	}
 }
@@ -227,6 +231,10 @@ func TestAuthServerAuthorizeRejects(t *testing.T) {
 		{"no PKCE", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
 		{"PKCE plain", func(q url.Values) { q.Set("code_challenge_method", "plain") }, http.StatusFound, "invalid_request"},
 		{"PKCE method absent", func(q url.Values) { q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
+		{"code_challenge too short", func(q url.Values) { q.Set("code_challenge", s256(testVerifier)[:42]) }, http.StatusFound, "invalid_request"},
+		{"code_challenge padded", func(q url.Values) { q.Set("code_challenge", s256(testVerifier)+"=") }, http.StatusFound, "invalid_request"},
+		{"code_challenge in hex", func(q url.Values) { q.Set("code_challenge", strings.Repeat("ab", 32)) }, http.StatusFound, "invalid_request"},
+		{"code_challenge is the verifier", func(q url.Values) { q.Set("code_challenge", testVerifier) }, http.StatusFound, "invalid_request"},
 		{"no resource", func(q url.Values) { q.Del("resource") }, http.StatusFound, "invalid_target"},
 		{"other resource", func(q url.Values) { q.Set("resource", "http://127.0.0.1:1/mcp") }, http.StatusFound, "invalid_target"},
 		{"unknown scope", func(q url.Values) { q.Set("scope", "admin") }, http.StatusFound, "invalid_scope"},
@@ -257,8 +265,11 @@ func TestAuthServerTokenRejects(t *testing.T) {
 		change func(url.Values)
 		error  string
 	}{
-		{"wrong verifier", func(f url.Values) { f.Set("code_verifier", "other") }, "invalid_grant"},
-		{"no verifier", func(f url.Values) { f.Del("code_verifier") }, "invalid_grant"},
+		{"wrong verifier", func(f url.Values) { f.Set("code_verifier", strings.Repeat("v", 43)) }, "invalid_grant"},
+		{"no verifier", func(f url.Values) { f.Del("code_verifier") }, "invalid_request"},
+		{"verifier too short", func(f url.Values) { f.Set("code_verifier", testVerifier[:42]) }, "invalid_request"},
+		{"verifier too long", func(f url.Values) { f.Set("code_verifier", strings.Repeat("v", 129)) }, "invalid_request"},
+		{"verifier not unreserved", func(f url.Values) { f.Set("code_verifier", testVerifier[:42]+"+") }, "invalid_request"},
 		{"other redirect_uri", func(f url.Values) { f.Set("redirect_uri", "http://127.0.0.1:2/cb") }, "invalid_grant"},
 		{"other client", func(f url.Values) { f.Set("client_id", "nobody") }, "invalid_grant"},
 		{"other resource", func(f url.Values) { f.Set("resource", "http://127.0.0.1:1/mcp") }, "invalid_target"},
@@ -447,5 +458,82 @@ func TestAuthServerSweepsCodes(t *testing.T) {
 	}
 	if got := codesStored(d); len(got) != 0 {
 		t.Errorf("codes stored after a token request past every expiry: %v, want none", got)
+	}
+}
+
+func TestValidVerifier(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		verifier string
+		want     bool
+	}{
+		{"43 characters", strings.Repeat("a", 43), true},
+		{"128 characters", strings.Repeat("a", 128), true},
+		{"every allowed kind", "AZaz09-._~" + strings.Repeat("x", 33), true},
+		{"testVerifier", testVerifier, true},
+		{"empty", "", false},
+		{"42 characters", strings.Repeat("a", 42), false},
+		{"129 characters", strings.Repeat("a", 129), false},
+		{"plus", strings.Repeat("a", 42) + "+", false},
+		{"slash", strings.Repeat("a", 42) + "/", false},
+		{"padding", strings.Repeat("a", 42) + "=", false},
+		{"space", strings.Repeat("a", 42) + " ", false},
+		{"percent", strings.Repeat("a", 42) + "%", false},
+		{"non-ASCII letter", strings.Repeat("a", 42) + "é", false},
+		{"43 bytes of 42 characters", strings.Repeat("a", 41) + "é", false},
+	} {
+		if got := validVerifier(tt.verifier); got != tt.want {
+			t.Errorf("%s: validVerifier(%q) = %v, want %v", tt.name, tt.verifier, got, tt.want)
+		}
+	}
+}
+
+func TestValidChallenge(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		challenge string
+		want      bool
+	}{
+		{"S256 of testVerifier", s256(testVerifier), true},
+		{"S256 of the empty string", s256(""), true},
+		{"base64url alphabet", strings.Repeat("-_aZ09", 7) + "A", true},
+		{"empty", "", false},
+		{"42 characters", s256(testVerifier)[:42], false},
+		{"44 characters", s256(testVerifier) + "A", false},
+		{"padded", s256(testVerifier)[:42] + "=", false},
+		{"standard base64 plus", "+" + s256(testVerifier)[1:], false},
+		{"standard base64 slash", "/" + s256(testVerifier)[1:], false},
+		{"unreserved but not base64url", "." + s256(testVerifier)[1:], false},
+		{"hex", strings.Repeat("ab", 32), false},
+	} {
+		if got := validChallenge(tt.challenge); got != tt.want {
+			t.Errorf("%s: validChallenge(%q) = %v, want %v", tt.name, tt.challenge, got, tt.want)
+		}
+	}
+}
+
+// TestAuthServerPKCEBoundaries: verifiers of the shortest and the longest
+// length RFC 7636 allows, each with every kind of character, complete the
+// exchange.
+func TestAuthServerPKCEBoundaries(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	clientID := registerClient(t, d)
+	for _, verifier := range []string{
+		"AZaz09-._~" + strings.Repeat("v", 33),
+		"AZaz09-._~" + strings.Repeat("v", 118),
+	} {
+		t.Run(fmt.Sprint(len(verifier)), func(t *testing.T) {
+			q := authorizeParams(d, clientID)
+			q.Set("code_challenge", s256(verifier))
+			st, back := authorize(t, d, q)
+			if st != http.StatusFound || back.Get("code") == "" {
+				t.Fatalf("authorize: status %d, %v; want 302 with a code", st, back)
+			}
+			f := codeForm(d, clientID, back.Get("code"))
+			f.Set("code_verifier", verifier)
+			if st, tr := tokenReq(t, d, f); st != http.StatusOK || tr.AccessToken == "" {
+				t.Errorf("token: status %d, %+v; want 200 with a token", st, tr)
+			}
+		})
 	}
 }
