@@ -74,7 +74,7 @@ type authServer struct {
 	clients  map[string][]string // client_id → registered redirect URIs
 	codes    map[string]grant    // authorization code → what it grants
 	sweepAt  time.Time           // when sweepCodesLocked next looks at codes
-	refreshs map[string]grant    // refresh token → what it grants
+	families map[string]family   // refresh token family ID → its state
 	counts   map[string]int      // "authorize", "authorization_code", "refresh_token"
 }
 
@@ -88,6 +88,17 @@ type grant struct {
 	redirectURI string
 }
 
+// family is a refresh token family: the refresh tokens that descend, by
+// rotation, from one code exchange. Only the newest one works. A refresh
+// token is "FAMILY.RANDOM", so a rotated one that comes back still names
+// its family, which is then revoked (RFC 9700 §4.14.2): someone other than
+// the client may hold the newest token. One entry per family, however
+// often it rotates.
+type family struct {
+	current string // the refresh token that works
+	grant   grant
+}
+
 func newAuthServer(cfg config) *authServer {
 	return &authServer{
 		issuer:   cfg.baseURL,
@@ -99,7 +110,7 @@ func newAuthServer(cfg config) *authServer {
 		now:      time.Now,
 		clients:  map[string][]string{},
 		codes:    map[string]grant{},
-		refreshs: map[string]grant{},
+		families: map[string]family{},
 		counts:   map[string]int{},
 	}
 }
@@ -410,27 +421,58 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match code_challenge")
 			return
 		}
-		a.issue(w, gt, g)
+		rt := ""
+		if a.refresh {
+			a.mu.Lock()
+			rt = a.rotateLocked(rand.Text(), g)
+			a.mu.Unlock()
+		}
+		a.issue(w, gt, g, rt)
 	case gt == "refresh_token" && a.refresh:
 		rt := r.PostForm.Get("refresh_token")
+		id, _, _ := strings.Cut(rt, ".")
+		// Check and rotate under one lock, so that two requests with the
+		// same token cannot both succeed.
 		a.mu.Lock()
-		g, ok := a.refreshs[rt]
-		delete(a.refreshs, rt) // rotated: each refresh token is used once
+		f, ok := a.families[id]
+		next := ""
+		switch {
+		case !ok:
+			// Unknown, or its family was revoked.
+		case rt != f.current:
+			// A rotated token came back: whoever holds the newest one may
+			// not be the client.
+			delete(a.families, id)
+			a.logf("oauth: token: client %s sent a rotated refresh token: revoked its family", clientID)
+		case f.grant.clientID != clientID:
+			delete(a.families, id)
+			a.logf("oauth: token: client %s sent another client's refresh token: revoked its family", clientID)
+		default:
+			next = a.rotateLocked(id, f.grant)
+		}
 		a.mu.Unlock()
-		if !ok || g.clientID != clientID {
-			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or used refresh token, or another client's")
+		if next == "" {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown, used or revoked refresh token, or another client's")
 			return
 		}
-		a.issue(w, gt, g)
+		a.issue(w, gt, f.grant, next)
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be "+strings.Join(a.grantTypes(), " or "))
 	}
 }
 
+// rotateLocked makes a new refresh token for g the only one of the family
+// id that works, and returns it. Call it with a.mu held.
+func (a *authServer) rotateLocked(id string, g grant) string {
+	rt := id + "." + rand.Text()
+	a.families[id] = family{current: rt, grant: grant{clientID: g.clientID, scope: g.scope}}
+	return rt
+}
+
 // issue writes a token response for g, counting it under grantType: an
 // HS256 JWT access token whose aud is the resource and whose exp is now plus
-// the TTL, and a new refresh token when refresh tokens are on.
-func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant) {
+// the TTL, and the refresh token rt unless it is "".
+func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant, rt string) {
 	now := a.now()
 	exp := now.Add(a.ttl)
 	tok, err := devjwt.Sign(a.key, devjwt.Claims{
@@ -456,9 +498,7 @@ func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant) {
 	a.mu.Lock()
 	a.counts[grantType]++
 	a.logf("oauth: token: %s grant #%d for client %s, access token expires %s", grantType, a.counts[grantType], g.clientID, time.Unix(exp.Unix(), 0).Format(time.TimeOnly))
-	if a.refresh {
-		rt := rand.Text()
-		a.refreshs[rt] = grant{clientID: g.clientID, scope: g.scope}
+	if rt != "" {
 		resp["refresh_token"] = rt
 	}
 	a.mu.Unlock()

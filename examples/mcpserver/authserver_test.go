@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -536,4 +537,61 @@ func TestAuthServerPKCEBoundaries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAuthServerRefreshReplay: a refresh token that has already been rotated
+// and comes back revokes its whole family (RFC 9700 §4.14.2), so the newest
+// refresh token, which an attacker may hold, stops working too. Other
+// families, even of the same client, are not affected.
+func TestAuthServerRefreshReplay(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, true)
+	clientID := registerClient(t, d)
+	// chain authorizes once and refreshes n times; it returns the refresh
+	// tokens in order, the last one current.
+	chain := func(n int) []string {
+		t.Helper()
+		_, q := authorize(t, d, authorizeParams(d, clientID))
+		st, tr := tokenReq(t, d, codeForm(d, clientID, q.Get("code")))
+		if st != http.StatusOK || tr.RefreshToken == "" {
+			t.Fatalf("token: status %d, %+v; want a refresh token", st, tr)
+		}
+		rts := []string{tr.RefreshToken}
+		for range n {
+			st, tr := tokenReq(t, d, refreshForm(clientID, rts[len(rts)-1]))
+			if st != http.StatusOK || tr.RefreshToken == "" {
+				t.Fatalf("refresh: status %d, %+v; want a new refresh token", st, tr)
+			}
+			rts = append(rts, tr.RefreshToken)
+		}
+		return rts
+	}
+	for _, tt := range []struct {
+		name   string
+		sender string // who sends the token; "" for its own client
+		token  int    // which token of the chain: 0, 1 rotated, 2 current
+	}{
+		{"first token replayed", "", 0},
+		{"last rotated token replayed", "", 1},
+		{"current token from another client", "nobody", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rts := chain(2)
+			other := chain(1) // another family of the same client
+			sender := cmp.Or(tt.sender, clientID)
+			if st, tr := tokenReq(t, d, refreshForm(sender, rts[tt.token])); st != http.StatusBadRequest || tr.Error != "invalid_grant" || tr.AccessToken != "" {
+				t.Fatalf("the bad refresh: status %d, %+v; want 400 invalid_grant", st, tr)
+			}
+			if st, tr := tokenReq(t, d, refreshForm(clientID, rts[len(rts)-1])); st != http.StatusBadRequest || tr.Error != "invalid_grant" || tr.AccessToken != "" {
+				t.Errorf("the family's newest refresh token after it: status %d, %+v; want 400 invalid_grant", st, tr)
+			}
+			if st, tr := tokenReq(t, d, refreshForm(clientID, other[len(other)-1])); st != http.StatusOK || tr.AccessToken == "" {
+				t.Errorf("another family's refresh token: status %d, %+v; want 200", st, tr)
+			}
+		})
+	}
+}
+
+// refreshForm is the token request that uses refresh token rt.
+func refreshForm(clientID, rt string) url.Values {
+	return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {clientID}}
 }
