@@ -251,9 +251,16 @@ func (a *authServer) registerClient(w http.ResponseWriter, r *http.Request) {
 
 // validRedirectURI: https anywhere, or http on a loopback host (a native or
 // local client, RFC 8252 §7.3), never with a fragment (RFC 6749 §3.1.2).
+// Any '#' counts: url.Parse drops an empty fragment, so "https://x/cb#"
+// passed a check of u.Fragment, though RFC 6749 forbids the fragment
+// component, empty or not, and the client would then get its code at a URI
+// other than the one it registered.
 func validRedirectURI(s string) bool {
+	if strings.Contains(s, "#") {
+		return false
+	}
 	u, err := url.Parse(s)
-	if err != nil || u.Fragment != "" || u.Host == "" {
+	if err != nil || u.Host == "" {
 		return false
 	}
 	switch h := u.Hostname(); u.Scheme {
@@ -292,9 +299,15 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// redirect_uri is required, as OAuth 2.1 does, so that the token
-	// request can always be checked against it (RFC 6749 §4.1.3).
+	// request can always be checked against it (RFC 6749 §4.1.3). It is
+	// checked again, not only matched: the code must never be sent to a
+	// URI with a fragment, whatever was registered.
 	if !slices.Contains(uris, redirectURI) {
 		http.Error(w, "redirect_uri is not registered for this client", http.StatusBadRequest)
+		return
+	}
+	if !validRedirectURI(redirectURI) {
+		http.Error(w, "redirect_uri must be an absolute https URL or an http URL on a loopback host, without a fragment", http.StatusBadRequest)
 		return
 	}
 	back := func(params url.Values) {

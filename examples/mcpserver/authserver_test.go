@@ -229,6 +229,7 @@ func TestAuthServerAuthorizeRejects(t *testing.T) {
 		{"unknown client", func(q url.Values) { q.Set("client_id", "nobody") }, http.StatusBadRequest, ""},
 		{"unregistered redirect_uri", func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1:2/cb") }, http.StatusBadRequest, ""},
 		{"no redirect_uri", func(q url.Values) { q.Del("redirect_uri") }, http.StatusBadRequest, ""},
+		{"redirect_uri with an empty fragment", func(q url.Values) { q.Set("redirect_uri", testRedirectURI+"#") }, http.StatusBadRequest, ""},
 		{"no PKCE", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
 		{"PKCE plain", func(q url.Values) { q.Set("code_challenge_method", "plain") }, http.StatusFound, "invalid_request"},
 		{"PKCE method absent", func(q url.Values) { q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
@@ -315,6 +316,10 @@ func TestAuthServerRegisterRejects(t *testing.T) {
 		{"empty redirect_uris", `{"redirect_uris":[]}`, http.StatusBadRequest, "invalid_redirect_uri"},
 		{"http not on loopback", `{"redirect_uris":["http://example.com/cb"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
 		{"fragment", `{"redirect_uris":["https://example.com/cb#frag"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"empty fragment", `{"redirect_uris":["https://example.com/cb#"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"empty fragment on loopback", `{"redirect_uris":["` + testRedirectURI + `#"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"'#' in the query", `{"redirect_uris":["https://example.com/cb?a=#"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
+		{"fragment after a valid URI", `{"redirect_uris":["` + testRedirectURI + `","https://example.com/cb#"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
 		{"javascript", `{"redirect_uris":["javascript:alert(1)"]}`, http.StatusBadRequest, "invalid_redirect_uri"},
 		{"not JSON", `not json`, http.StatusBadRequest, "invalid_client_metadata"},
 		{"trailing data", `{"redirect_uris":["` + testRedirectURI + `"]} x`, http.StatusBadRequest, "invalid_client_metadata"},
@@ -594,4 +599,50 @@ func TestAuthServerRefreshReplay(t *testing.T) {
 // refreshForm is the token request that uses refresh token rt.
 func refreshForm(clientID, rt string) url.Values {
 	return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {clientID}}
+}
+
+// TestAuthServerAuthorizeRefusesFragment: /authorize checks the redirect URI
+// itself, not only that it was registered, so a code is never sent to a URI
+// with a '#', even one that got into the client list some other way.
+func TestAuthServerAuthorizeRefusesFragment(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, false)
+	for _, uri := range []string{testRedirectURI + "#", testRedirectURI + "#x"} {
+		d.as.mu.Lock()
+		d.as.clients["legacy"] = []string{uri}
+		d.as.mu.Unlock()
+		q := authorizeParams(d, "legacy")
+		q.Set("redirect_uri", uri)
+		if st, back := authorize(t, d, q); st != http.StatusBadRequest {
+			t.Errorf("redirect_uri %q: status %d, redirect query %v; want 400 shown, not redirected", uri, st, back)
+		}
+	}
+	if n := d.as.count("authorize"); n != 0 {
+		t.Errorf("%d codes issued, want 0", n)
+	}
+}
+
+func TestValidRedirectURI(t *testing.T) {
+	for _, tt := range []struct {
+		uri  string
+		want bool
+	}{
+		{"https://example.com/cb", true},
+		{"https://example.com/cb?x=1", true},
+		{"http://127.0.0.1:1/callback", true},
+		{"http://localhost/cb", true},
+		{"http://[::1]:8/cb", true},
+		{"https://example.com/cb#", false},
+		{"https://example.com/cb#frag", false},
+		{"https://example.com/#", false},
+		{"http://127.0.0.1:1/callback#", false},
+		{"https://example.com/cb?a=#", false},
+		{"http://example.com/cb", false},
+		{"/cb", false},
+		{"javascript:alert(1)", false},
+		{"", false},
+	} {
+		if got := validRedirectURI(tt.uri); got != tt.want {
+			t.Errorf("validRedirectURI(%q) = %v, want %v", tt.uri, got, tt.want)
+		}
+	}
 }
