@@ -62,13 +62,14 @@ const (
 // authServer is the dev authorization server. Its fields are set by
 // newAuthServer; the counters are for the tests and the startup log.
 type authServer struct {
-	issuer   string
-	resource string // the only RFC 8707 resource it issues tokens for
-	key      []byte
-	ttl      time.Duration
-	refresh  bool      // issue refresh tokens
-	log      io.Writer // one line per code and token issued; nil: none
-	now      func() time.Time
+	issuer    string
+	resource  string // the only RFC 8707 resource it issues tokens for
+	key       []byte
+	ttl       time.Duration
+	refresh   bool      // issue refresh tokens
+	expiresIn bool      // put expires_in in token responses
+	log       io.Writer // one line per code and token issued; nil: none
+	now       func() time.Time
 
 	mu       sync.Mutex
 	clients  map[string][]string // client_id → registered redirect URIs
@@ -101,17 +102,18 @@ type family struct {
 
 func newAuthServer(cfg config) *authServer {
 	return &authServer{
-		issuer:   cfg.baseURL,
-		resource: cfg.resource(),
-		key:      cfg.key,
-		ttl:      cfg.tokenTTL,
-		refresh:  cfg.refreshTokens,
-		log:      cfg.oauthLog,
-		now:      time.Now,
-		clients:  map[string][]string{},
-		codes:    map[string]grant{},
-		families: map[string]family{},
-		counts:   map[string]int{},
+		issuer:    cfg.baseURL,
+		resource:  cfg.resource(),
+		key:       cfg.key,
+		ttl:       cfg.tokenTTL,
+		refresh:   cfg.refreshTokens,
+		expiresIn: cfg.expiresIn,
+		log:       cfg.oauthLog,
+		now:       time.Now,
+		clients:   map[string][]string{},
+		codes:     map[string]grant{},
+		families:  map[string]family{},
+		counts:    map[string]int{},
 	}
 }
 
@@ -499,14 +501,16 @@ func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant, rt 
 		oauthError(w, http.StatusInternalServerError, "server_error", err.Error())
 		return
 	}
-	// expires_in never overstates the lifetime: exp is whole seconds, so
-	// round down what is left of it. A client that refreshes on expires_in
-	// then never sends a token jwtexp already calls expired.
 	resp := map[string]any{
 		"access_token": tok,
 		"token_type":   "Bearer",
-		"expires_in":   int64(time.Unix(exp.Unix(), 0).Sub(now) / time.Second),
 		"scope":        g.scope,
+	}
+	if a.expiresIn {
+		// expires_in never overstates the lifetime: exp is whole seconds,
+		// so round down what is left of it. A client that refreshes on
+		// expires_in then never sends a token jwtexp already calls expired.
+		resp["expires_in"] = int64(time.Unix(exp.Unix(), 0).Sub(now) / time.Second)
 	}
 	a.mu.Lock()
 	a.counts[grantType]++

@@ -30,7 +30,7 @@ const testVerifier = "test-verifier.with_each~kind-0123456789abcd"
 // living ttl.
 func startAuthDemo(t *testing.T, m mode, ttl time.Duration, refresh bool) *demo {
 	t.Helper()
-	return serveDemo(t, config{key: testKey, jsonRPCError: true, stateless: m.stateless, authServer: true, tokenTTL: ttl, refreshTokens: refresh})
+	return serveDemo(t, config{key: testKey, jsonRPCError: true, stateless: m.stateless, authServer: true, tokenTTL: ttl, refreshTokens: refresh, expiresIn: true})
 }
 
 // noRedirects is an HTTP client for d's loopback server that returns
@@ -644,5 +644,38 @@ func TestValidRedirectURI(t *testing.T) {
 		if got := validRedirectURI(tt.uri); got != tt.want {
 			t.Errorf("validRedirectURI(%q) = %v, want %v", tt.uri, got, tt.want)
 		}
+	}
+}
+
+// TestAuthServerExpiresIn: with -expires-in (the default) every token
+// response carries expires_in; with -expires-in=false none does, from the
+// code grant or the refresh grant, as with providers that leave it out.
+func TestAuthServerExpiresIn(t *testing.T) {
+	for _, expiresIn := range []bool{true, false} {
+		t.Run(fmt.Sprintf("expiresIn=%v", expiresIn), func(t *testing.T) {
+			d := serveDemo(t, config{key: testKey, authServer: true, tokenTTL: time.Minute, refreshTokens: true, expiresIn: expiresIn})
+			clientID := registerClient(t, d)
+			_, q := authorize(t, d, authorizeParams(d, clientID))
+			var byCode, byRefresh map[string]any
+			if st := jsonReq(t, d, http.MethodPost, tokenPath, "application/x-www-form-urlencoded", codeForm(d, clientID, q.Get("code")).Encode(), &byCode); st != http.StatusOK {
+				t.Fatalf("code grant: status %d, %v", st, byCode)
+			}
+			rt, _ := byCode["refresh_token"].(string)
+			if st := jsonReq(t, d, http.MethodPost, tokenPath, "application/x-www-form-urlencoded", refreshForm(clientID, rt).Encode(), &byRefresh); st != http.StatusOK {
+				t.Fatalf("refresh grant: status %d, %v", st, byRefresh)
+			}
+			for grant, resp := range map[string]map[string]any{"authorization_code": byCode, "refresh_token": byRefresh} {
+				v, ok := resp["expires_in"]
+				if ok != expiresIn {
+					t.Errorf("%s grant: expires_in present = %v, want %v; response %v", grant, ok, expiresIn, resp)
+				}
+				if ok && v != float64(60) && v != float64(59) {
+					t.Errorf("%s grant: expires_in %v, want 59 or 60", grant, v)
+				}
+				if tok, _ := resp["access_token"].(string); tok == "" || resp["token_type"] != "Bearer" {
+					t.Errorf("%s grant: response %v, want a Bearer access token", grant, resp)
+				}
+			}
+		})
 	}
 }

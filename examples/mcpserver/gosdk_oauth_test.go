@@ -144,7 +144,12 @@ type loop struct {
 
 func connectOAuth(t *testing.T, m mode, refresh bool, newTokenSource func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error)) *loop {
 	t.Helper()
-	d := startAuthDemo(t, m, shortTTL, refresh)
+	return connectOAuthTo(t, startAuthDemo(t, m, shortTTL, refresh), m, newTokenSource)
+}
+
+// connectOAuthTo is connectOAuth to a demo already started.
+func connectOAuthTo(t *testing.T, d *demo, m mode, newTokenSource func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error)) *loop {
+	t.Helper()
 	l := &loop{d: d, w: &wire{base: d.srv.Client().Transport, resource: d.cfg.resource()}}
 	hc := &http.Client{Transport: l.w}
 	l.cs, l.conn = connectGoSDK(t, d, m, hc, oauthHandler(t, hc, newTokenSource))
@@ -249,5 +254,32 @@ func TestGoSDKOAuthDefaultTokenSource(t *testing.T) {
 	}
 	if a := l.d.as.count("authorization_code"); a != 1 {
 		t.Errorf("tokens issued: %d, want 1", a)
+	}
+}
+
+// TestGoSDKOAuthNoExpiresIn: against an authorization server that leaves
+// expires_in out (-expires-in=false), go-sdk's default token source has no
+// expiry to act on early: it sends the token until the server rejects it,
+// so jwtexp's 401 invalid_token is what starts the re-authorization, and the
+// call succeeds, as with untilRejected.
+func TestGoSDKOAuthNoExpiresIn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := serveDemo(t, config{key: testKey, jsonRPCError: true, authServer: true, tokenTTL: shortTTL, expiresIn: false})
+	l := connectOAuthTo(t, d, modes[0], nil)
+	if l.conn != nil {
+		t.Fatalf("Connect: %v", l.conn)
+	}
+	_, n := l.w.since(0)
+	first := l.w.lastToken()
+	sleepPastExp(t, first)
+	if sub, _, err := callWhoami(ctx, l.cs); err != nil || sub != devUser {
+		t.Fatalf("whoami after expiry = %q, %v", sub, err)
+	}
+	if lines, _ := l.w.since(n); !slices.Equal(lines, []string{"POST 401 invalid_token", "POST 200"}) {
+		t.Errorf("the call after expiry on the wire: %q; want jwtexp's 401 invalid_token, then 200", lines)
+	}
+	if a, c := d.as.count("authorize"), d.as.count("authorization_code"); a != 2 || c != 2 {
+		t.Errorf("authorizations %d, code grants %d; want 2 each", a, c)
 	}
 }

@@ -23,6 +23,9 @@
 //	-token-ttl 1m         lifetime of the access tokens it issues
 //	-refresh-tokens=false issue refresh tokens too; without them every
 //	                      expiry forces a full re-authorization
+//	-expires-in=true      put expires_in in token responses; false leaves
+//	                      it out, as some providers do, so that clients
+//	                      learn of the expiry from the 401 alone
 //
 // DEV ONLY: it accepts HS256 tokens signed with a published key
 // (devjwt.DevKey), and its authorization server approves every request at
@@ -65,6 +68,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	authServer := fs.Bool("auth-server", true, "run the dev OAuth authorization server (DEV ONLY: it approves every request at once)")
 	tokenTTL := fs.Duration("token-ttl", time.Minute, "lifetime of the access tokens the authorization server issues")
 	refreshTokens := fs.Bool("refresh-tokens", false, "issue refresh tokens (off: every expiry forces a full re-authorization)")
+	expiresIn := fs.Bool("expires-in", true, "put expires_in in token responses (false: leave it out, as some providers do)")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil
 	} else if err != nil {
@@ -96,6 +100,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		authServer:    *authServer,
 		tokenTTL:      *tokenTTL,
 		refreshTokens: *refreshTokens,
+		expiresIn:     *expiresIn,
 		oauthLog:      out,
 	}
 	handler, _, closeSessions := newHandler(cfg)
@@ -196,7 +201,13 @@ func printAuthServer(w io.Writer, cfg config) {
 	}
 	fmt.Fprintf(w, "DEV ONLY: a dev OAuth authorization server runs here too (issuer %s).\n", cfg.baseURL)
 	fmt.Fprintf(w, "It approves every authorization request at once, as %q, without a login.\n", devUser)
-	fmt.Fprintf(w, "Access tokens live %v (-token-ttl); %s.\n\n", cfg.tokenTTL, refresh)
+	fmt.Fprintf(w, "Access tokens live %v (-token-ttl); %s.\n", cfg.tokenTTL, refresh)
+	if cfg.expiresIn {
+		fmt.Fprintf(w, "Token responses carry expires_in (-expires-in=false leaves it out, as some providers do).\n\n")
+	} else {
+		fmt.Fprintf(w, "Token responses leave out expires_in (-expires-in=false), as some providers do:\n")
+		fmt.Fprintf(w, "a client learns of the expiry from jwtexp's 401 alone.\n\n")
+	}
 	fmt.Fprintf(w, "# Connect MCP Inspector 2.x (checked with 2.12.0; 0.15.0 does not work, see docs/demo.md):\n")
 	fmt.Fprintf(w, "#   npx @modelcontextprotocol/inspector@latest --web --transport http --server-url %s\n", cfg.resource())
 	fmt.Fprintf(w, "# Flip the server card's switch. It gets a 401, discovers this authorization server,\n")

@@ -44,6 +44,7 @@ func TestRunQuickStart(t *testing.T) {
 		`error="invalid_token"`,
 		// The defaults: one-minute tokens and no refresh tokens.
 		"Access tokens live 1m0s (-token-ttl); no refresh tokens (-refresh-tokens=false)",
+		"Token responses carry expires_in (-expires-in=false leaves it out",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the quick start does not say %q:\n%s", want, out.String())
@@ -96,6 +97,7 @@ func TestRunHelp(t *testing.T) {
 		"-token-ttl duration",
 		"(default 1m0s)",
 		"-refresh-tokens",
+		"-expires-in",
 	} {
 		if !strings.Contains(usage.String(), want) {
 			t.Errorf("run(-h) printed %q, want it to contain %q", usage.String(), want)
@@ -240,6 +242,34 @@ func TestNewHTTPServerTimeouts(t *testing.T) {
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// TestPrintAuthServer: the startup text says which token responses the
+// flags give.
+func TestPrintAuthServer(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		cfg  config
+		want []string
+	}{
+		{"defaults", config{tokenTTL: time.Minute, expiresIn: true}, []string{
+			"Access tokens live 1m0s (-token-ttl); no refresh tokens (-refresh-tokens=false)",
+			"Token responses carry expires_in (-expires-in=false leaves it out",
+		}},
+		{"refresh tokens, no expires_in", config{tokenTTL: 20 * time.Second, refreshTokens: true}, []string{
+			"Access tokens live 20s (-token-ttl); refresh tokens on (-refresh-tokens)",
+			"Token responses leave out expires_in (-expires-in=false)",
+			"learns of the expiry from jwtexp's 401 alone",
+		}},
+	} {
+		var out strings.Builder
+		printAuthServer(&out, tt.cfg)
+		for _, want := range tt.want {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: the startup text does not say %q:\n%s", tt.name, want, out.String())
+			}
 		}
 	}
 }

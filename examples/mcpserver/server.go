@@ -49,6 +49,10 @@ type config struct {
 	tokenTTL time.Duration
 	// refreshTokens makes the authorization server issue refresh tokens.
 	refreshTokens bool
+	// expiresIn makes the authorization server put expires_in in its token
+	// responses. Without it, as with some providers, a client cannot know
+	// the lifetime and learns of the expiry from the 401.
+	expiresIn bool
 	// oauthLog, when set, gets a line for every authorization and token
 	// the authorization server issues.
 	oauthLog io.Writer
