@@ -6,6 +6,7 @@ require (
 	github.com/jwtexp/jwtexp v0.0.0
 	github.com/mark3labs/mcp-go v1.2.1
 	github.com/modelcontextprotocol/go-sdk v1.8.0
+	github.com/rs/cors v1.11.1
 	golang.org/x/oauth2 v0.35.0
 )
 

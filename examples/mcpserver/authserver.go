@@ -126,26 +126,13 @@ func (a *authServer) count(event string) int {
 }
 
 // register mounts the authorization server's endpoints on mux. They are not
-// behind jwtexp or any token check, and they allow any origin, so that a
-// browser-based client (MCP Inspector) can run the flow.
+// behind jwtexp or any token check; newHandler's CORS layer (withCORS) lets
+// a browser-based client call them from its page.
 func (a *authServer) register(mux *http.ServeMux) {
-	mux.Handle(asMetadataPath, cors(http.HandlerFunc(a.metadata)))
-	mux.Handle(registerPath, cors(http.HandlerFunc(a.registerClient)))
-	mux.Handle(authorizePath, http.HandlerFunc(a.authorize))
-	mux.Handle(tokenPath, cors(http.HandlerFunc(a.token)))
-}
-
-func cors(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		if r.Method == http.MethodOptions {
-			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Mcp-Protocol-Version")
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
+	mux.HandleFunc(asMetadataPath, a.metadata)
+	mux.HandleFunc(registerPath, a.registerClient)
+	mux.HandleFunc(authorizePath, a.authorize)
+	mux.HandleFunc(tokenPath, a.token)
 }
 
 // asMetadata is the RFC 8414 document.

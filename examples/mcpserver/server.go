@@ -14,6 +14,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
+	"github.com/rs/cors"
 )
 
 // Paths of the demo server. The metadata path is the RFC 9728 §3.1
@@ -64,7 +65,7 @@ func (c config) metadataURL() string { return c.baseURL + metadataPath }
 // newHandler returns the demo's whole HTTP handler: the MCP endpoint at /mcp
 // behind jwtexp and auth.RequireBearerToken, the protected resource metadata
 // that the challenges point to and, when cfg.authServer is set, the dev
-// authorization server (as, nil otherwise). closeSessions ends the MCP
+// authorization server (as, nil otherwise), all behind withCORS. closeSessions ends the MCP
 // sessions still open; call it once the HTTP server has stopped, since a
 // client that never sent its DELETE (its token had expired, say) leaves one
 // behind.
@@ -126,11 +127,40 @@ func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func(
 		prm.AuthorizationServers = []string{as.issuer}
 	}
 	mux.Handle(metadataPath, auth.ProtectedResourceMetadataHandler(prm))
-	return mux, as, func() {
+	return withCORS(mux), as, func() {
 		for ss := range server.Sessions() {
 			ss.Close()
 		}
 	}
+}
+
+// withCORS lets browser-based MCP clients (a web page calling /mcp and the
+// authorization server with fetch) use every endpoint of h.
+//
+// It wraps the whole mux, so it sits outside jwtexp and RequireBearerToken:
+// a preflight is answered here and never reaches them (a browser sends no
+// Authorization on a preflight, so a token check would refuse it), and the
+// CORS headers are set before either writes its 401, so a page can read
+// WWW-Authenticate from jwtexp's expired-token 401 and the verifier's
+// no-token 401 alike, and Mcp-Session-Id from an initialize.
+//
+// Any origin: the demo is dev-only and on loopback, and MCP clients run on
+// origins nobody can list in advance (Inspector on http://localhost:6274, a
+// page of your own on any port). "*" rather than echoing the Origin, since
+// the answer is the same for all. The requests carry the token in the
+// Authorization header, not in cookies, so they are not credentialed in the
+// CORS sense and "*" works for them: AllowCredentials stays off. What a
+// browser does need for Authorization is a preflight whose
+// Access-Control-Allow-Headers names it, since it is not a safelisted
+// header and a "*" there would not cover it; rs/cors names each requested
+// header that AllowedHeaders allows.
+func withCORS(h http.Handler) http.Handler {
+	return cors.New(cors.Options{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Last-Event-ID", "Accept"},
+		ExposedHeaders: []string{"WWW-Authenticate", "Mcp-Session-Id"},
+	}).Handler(h)
 }
 
 // verifier returns an auth.TokenVerifier that accepts HS256 JWTs signed with
