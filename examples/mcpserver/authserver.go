@@ -499,12 +499,12 @@ func (a *authServer) issue(w http.ResponseWriter, grantType string, g grant, rt 
 		// expires_in then never sends a token jwtexp already calls expired.
 		resp["expires_in"] = int64(time.Unix(exp.Unix(), 0).Sub(now) / time.Second)
 	}
-	a.mu.Lock()
-	a.counts[grantType]++
-	a.logf("oauth: token: %s grant #%d for client %s, access token expires %s", grantType, a.counts[grantType], g.clientID, time.Unix(exp.Unix(), 0).Format(time.TimeOnly))
 	if rt != "" {
 		resp["refresh_token"] = rt
 	}
+	a.mu.Lock()
+	a.counts[grantType]++
+	a.logf("oauth: token: %s grant #%d for client %s, access token expires %s", grantType, a.counts[grantType], g.clientID, time.Unix(exp.Unix(), 0).Format(time.TimeOnly))
 	a.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, resp)
