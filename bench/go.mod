@@ -6,7 +6,9 @@ require (
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/jwtexp/jwtexp v0.0.0
+	github.com/jwtexp/jwtexp/oauth2exp v0.0.0
 	github.com/lestrrat-go/jwx/v3 v3.4.0
+	golang.org/x/oauth2 v0.19.0
 )
 
 require (
@@ -24,3 +26,5 @@ require (
 )
 
 replace github.com/jwtexp/jwtexp => ../
+
+replace github.com/jwtexp/jwtexp/oauth2exp => ../oauth2exp
