@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // parsedChallenge is one challenge as parseChallenge reads it.
@@ -195,8 +197,7 @@ func TestParseChallenge(t *testing.T) {
 	}
 	for _, tc := range valid {
 		got, err := parseChallenge(tc.in)
-		if err != nil {
-			t.Errorf("parseChallenge(%q): %v", tc.in, err)
+		if !assert.NoError(t, err, "parseChallenge(%q)", tc.in) {
 			continue
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -230,9 +231,8 @@ func TestParseChallenge(t *testing.T) {
 		`Bearer =x`,
 	}
 	for _, in := range invalid {
-		if got, err := parseChallenge(in); err == nil {
-			t.Errorf("parseChallenge(%q) = %+v, want error", in, got)
-		}
+		got, err := parseChallenge(in)
+		assert.Error(t, err, "parseChallenge(%q) = %+v", in, got)
 	}
 	bearerInvalid := []string{
 		`Basic realm="a"`,
@@ -242,9 +242,8 @@ func TestParseChallenge(t *testing.T) {
 		"Bearer error_description=\"caf\xc3\xa9\"",
 	}
 	for _, in := range bearerInvalid {
-		if _, err := checkBearerChallenge(in); err == nil {
-			t.Errorf("checkBearerChallenge(%q) = nil, want error", in)
-		}
+		_, err := checkBearerChallenge(in)
+		assert.Error(t, err, "checkBearerChallenge(%q)", in)
 	}
 }
 
@@ -270,12 +269,9 @@ func TestChallengeString(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := tc.c.String()
-			if got != tc.want {
-				t.Fatalf("String() = %s, want %s", got, tc.want)
-			}
-			if _, err := parseChallenge(got); err != nil {
-				t.Fatal(err)
-			}
+			require.Equal(t, tc.want, got, "String()")
+			_, err := parseChallenge(got)
+			require.NoError(t, err)
 		})
 	}
 }
@@ -291,12 +287,8 @@ func FuzzChallengeString(f *testing.F) {
 		c := Challenge{Realm: realm, Scope: scope, ResourceMetadata: rm, Error: code, ErrorDescription: desc}
 		s := c.String()
 		pc, err := parseChallenge(s)
-		if err != nil {
-			t.Fatalf("%+v: %v", c, err)
-		}
-		if pc.Scheme != "Bearer" {
-			t.Fatalf("scheme %q", pc.Scheme)
-		}
+		require.NoError(t, err, "%+v", c)
+		require.Equal(t, "Bearer", pc.Scheme, "scheme of %q", s)
 		want := map[string]string{}
 		for name, v := range map[string]string{"realm": realm, "scope": scope, "resource_metadata": rm, "error": code, "error_description": desc} {
 			if v != "" {
@@ -323,14 +315,13 @@ func ctlToSpace(s string) string {
 
 func TestCheckParamValue(t *testing.T) {
 	for _, v := range []string{"", "mcp", `a"b\c`, "café", "files:read files:write", "~!#$%&'()*+,-./:;<=>?@[]^_`{|}"} {
-		if err := checkParamValue("WithRealm", v); err != nil {
-			t.Errorf("checkParamValue(%q) = %v, want nil", v, err)
-		}
+		assert.NoError(t, checkParamValue("WithRealm", v), "checkParamValue(%q)", v)
 	}
 	for _, v := range []string{"a\nb", "a\rb", "\x00", "a\tb", "del\x7f", "\x1f"} {
 		err := checkParamValue("WithRealm", v)
-		if err == nil || !strings.HasPrefix(err.Error(), "jwtexp: WithRealm: ") {
-			t.Errorf("checkParamValue(%q) = %v, want a jwtexp: WithRealm: error", v, err)
+		if assert.Error(t, err, "checkParamValue(%q)", v) {
+			assert.True(t, strings.HasPrefix(err.Error(), "jwtexp: WithRealm: "),
+				"checkParamValue(%q) = %v, want a jwtexp: WithRealm: error", v, err)
 		}
 	}
 }
@@ -345,9 +336,7 @@ func TestCheckResourceMetadata(t *testing.T) {
 		"https://example.com/m?redirect=https://other.example/a@b", // '@' in the query is no userinfo
 	}
 	for _, v := range valid {
-		if err := checkResourceMetadata(v); err != nil {
-			t.Errorf("checkResourceMetadata(%q) = %v, want nil", v, err)
-		}
+		assert.NoError(t, checkResourceMetadata(v), "checkResourceMetadata(%q)", v)
 	}
 	invalid := []string{
 		"",
@@ -376,8 +365,9 @@ func TestCheckResourceMetadata(t *testing.T) {
 	}
 	for _, v := range invalid {
 		err := checkResourceMetadata(v)
-		if err == nil || !strings.HasPrefix(err.Error(), "jwtexp: WithResourceMetadata: ") {
-			t.Errorf("checkResourceMetadata(%q) = %v, want a jwtexp: WithResourceMetadata: error", v, err)
+		if assert.Error(t, err, "checkResourceMetadata(%q)", v) {
+			assert.True(t, strings.HasPrefix(err.Error(), "jwtexp: WithResourceMetadata: "),
+				"checkResourceMetadata(%q) = %v, want a jwtexp: WithResourceMetadata: error", v, err)
 		}
 	}
 }
