@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jwtexp/jwtexp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // testNow is the clock of every run in this package's tests except
@@ -175,10 +177,7 @@ func TestText(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := runCmd(t, nil, tt.args...)
-			want := result{tt.status, tt.stdout, ""}
-			if got != want {
-				t.Errorf("run(%q)\n got %#v\nwant %#v", tt.args, got, want)
-			}
+			assert.Equal(t, result{tt.status, tt.stdout, ""}, got, "run(%q)", tt.args)
 		})
 	}
 }
@@ -228,20 +227,11 @@ func TestJSON(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := runCmd(t, nil, tt.args...)
-			want := result{tt.status, tt.stdout, ""}
-			if got != want {
-				t.Errorf("run(%q)\n got %#v\nwant %#v", tt.args, got, want)
-			}
+			assert.Equal(t, result{tt.status, tt.stdout, ""}, got, "run(%q)", tt.args)
 			var obj map[string]any
-			if err := json.Unmarshal([]byte(got.stdout), &obj); err != nil {
-				t.Fatalf("stdout is not JSON: %v", err)
-			}
-			if _, ok := obj["exp_unix"].(float64); !ok {
-				t.Errorf("exp_unix = %#v, want a JSON number", obj["exp_unix"])
-			}
-			if obj["expired"] != (tt.status == exitExpired) {
-				t.Errorf("expired = %#v with exit status %d", obj["expired"], tt.status)
-			}
+			require.NoError(t, json.Unmarshal([]byte(got.stdout), &obj), "stdout is not JSON")
+			assert.IsType(t, float64(0), obj["exp_unix"], "exp_unix, want a JSON number")
+			assert.Equal(t, tt.status == exitExpired, obj["expired"], "expired, with exit status %d", tt.status)
 		})
 	}
 }
@@ -252,9 +242,8 @@ func TestInputForms(t *testing.T) {
 	t.Parallel()
 	token := tokAt(-(3*3600 + 12*60))
 	want := runCmd(t, nil, token)
-	if want.status != exitExpired || want.stderr != "" {
-		t.Fatalf("bare token: %#v", want)
-	}
+	require.Equal(t, exitExpired, want.status, "bare token: %#v", want)
+	require.Empty(t, want.stderr, "bare token: %#v", want)
 	tests := []struct {
 		name  string
 		args  []string
@@ -281,9 +270,7 @@ func TestInputForms(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := runCmd(t, strings.NewReader(tt.stdin), tt.args...)
-			if got != want {
-				t.Errorf("run(%q) with stdin %q\n got %#v\nwant %#v", tt.args, tt.stdin, got, want)
-			}
+			assert.Equal(t, want, got, "run(%q) with stdin %q", tt.args, tt.stdin)
 		})
 	}
 }
@@ -309,9 +296,7 @@ func TestExtractToken(t *testing.T) {
 		{"Bearer Bearer a.b.c", "Bearer a.b.c"}, // one scheme only
 	}
 	for _, tt := range tests {
-		if got := extractToken(tt.in); got != tt.want {
-			t.Errorf("extractToken(%q) = %q, want %q", tt.in, got, tt.want)
-		}
+		assert.Equal(t, tt.want, extractToken(tt.in), "extractToken(%q)", tt.in)
 	}
 }
 
@@ -341,16 +326,18 @@ func TestNoUsableExp(t *testing.T) {
 			t.Parallel()
 			for _, args := range [][]string{{tt.input}, {"-"}} {
 				got := runCmd(t, strings.NewReader(tt.input), args...)
-				if got.status != exitNoExp || got.stdout != "" || !strings.HasPrefix(got.stderr, tt.err.Error()) {
-					t.Errorf("run(%q) = %#v, want status 2, no stdout, stderr starting %q", args, got, tt.err)
-				}
+				assert.Equal(t, exitNoExp, got.status, "run(%q): status", args)
+				assert.Empty(t, got.stdout, "run(%q): stdout", args)
+				assert.True(t, strings.HasPrefix(got.stderr, tt.err.Error()),
+					"run(%q): stderr %q, want it to start with %q", args, got.stderr, tt.err)
 			}
 
 			got := runCmd(t, nil, "-json", tt.input)
 			wantStdout := `{"reason":"` + tt.reason + `","expired":false,"exp":null,"exp_unix":null,"exp_nanos":null,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n"
-			if got.status != exitNoExp || got.stdout != wantStdout || !strings.HasPrefix(got.stderr, tt.err.Error()) {
-				t.Errorf("run -json = %#v\nwant status 2, stdout %s, stderr starting %q", got, wantStdout, tt.err)
-			}
+			assert.Equal(t, exitNoExp, got.status, "run -json: status")
+			assert.Equal(t, wantStdout, got.stdout, "run -json: stdout")
+			assert.True(t, strings.HasPrefix(got.stderr, tt.err.Error()),
+				"run -json: stderr %q, want it to start with %q", got.stderr, tt.err)
 		})
 	}
 }
@@ -361,9 +348,8 @@ func TestEmptyInput(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{""}, {"-"}, {}} {
 		got := runCmd(t, strings.NewReader(" \r\n"), args...)
-		if got.status != exitNoExp || got.stderr != "jwtexp: not a JWT: the input holds no token\n" {
-			t.Errorf("run(%q) = %#v, want status 2 and the empty-input message", args, got)
-		}
+		assert.Equal(t, exitNoExp, got.status, "run(%q): status", args)
+		assert.Equal(t, "jwtexp: not a JWT: the input holds no token\n", got.stderr, "run(%q): stderr", args)
 	}
 }
 
@@ -375,34 +361,27 @@ func TestInputBound(t *testing.T) {
 	exactly := token + strings.Repeat(" ", maxInput-len(token))
 	over := exactly + " "
 
-	if got := runCmd(t, strings.NewReader(exactly)); got.status != exitNotExpired {
-		t.Errorf("stdin of exactly 1 MiB: %#v, want status 0", got)
-	}
-	if got := runCmd(t, nil, exactly); got.status != exitNotExpired {
-		t.Errorf("argument of exactly 1 MiB: status %d, want 0", got.status)
-	}
+	got := runCmd(t, strings.NewReader(exactly))
+	assert.Equal(t, exitNotExpired, got.status, "stdin of exactly 1 MiB: %#v", got)
+	got = runCmd(t, nil, exactly)
+	assert.Equal(t, exitNotExpired, got.status, "argument of exactly 1 MiB: stderr %q", got.stderr)
 
 	wantJSON := `{"reason":"too_large","expired":false,"exp":null,"exp_unix":null,"exp_nanos":null,"at":"2024-05-01T12:00:00Z","skew":"0s"}` + "\n"
 	want := result{exitNoExp, wantJSON, errTooLarge.Error() + "\n"}
-	if got := runCmd(t, strings.NewReader(over), "-json"); got != want {
-		t.Errorf("stdin over 1 MiB: %#v, want %#v", got, want)
-	}
-	if got := runCmd(t, nil, "-json", over); got != want {
-		t.Errorf("argument over 1 MiB: %#v, want %#v", got, want)
-	}
+	assert.Equal(t, want, runCmd(t, strings.NewReader(over), "-json"), "stdin over 1 MiB")
+	assert.Equal(t, want, runCmd(t, nil, "-json", over), "argument over 1 MiB")
 
 	// An endless stdin must stop at the bound rather than exhaust memory.
 	endless := iotest.OneByteReader(zeros{})
-	if got := runCmd(t, endless); got.status != exitNoExp || got.stderr != errTooLarge.Error()+"\n" {
-		t.Errorf("endless stdin: %#v, want too_large", got)
-	}
+	got = runCmd(t, endless)
+	assert.Equal(t, exitNoExp, got.status, "endless stdin: status")
+	assert.Equal(t, errTooLarge.Error()+"\n", got.stderr, "endless stdin: stderr")
 
 	failing := iotest.ErrReader(errors.New("disk on fire"))
-	got := runCmd(t, failing, "-json", "-")
-	if got.status != exitNoExp || !strings.Contains(got.stdout, `"reason":"read_error"`) ||
-		got.stderr != "jwtexp: reading standard input: disk on fire\n" {
-		t.Errorf("failing stdin: %#v", got)
-	}
+	got = runCmd(t, failing, "-json", "-")
+	assert.Equal(t, exitNoExp, got.status, "failing stdin: status")
+	assert.Contains(t, got.stdout, `"reason":"read_error"`, "failing stdin: stdout")
+	assert.Equal(t, "jwtexp: reading standard input: disk on fire\n", got.stderr, "failing stdin: stderr")
 }
 
 // zeros is an endless reader of zero bytes.
@@ -440,10 +419,10 @@ func TestUsage(t *testing.T) {
 			t.Parallel()
 			// Stdin holds a valid token, to show it is not consulted either.
 			got := runCmd(t, strings.NewReader(token), tt.args...)
-			if got.status != exitUsage || got.stdout != "" ||
-				!strings.Contains(got.stderr, tt.msg) || !strings.Contains(got.stderr, "Usage: jwtexp") {
-				t.Errorf("run(%q) = %#v\nwant status 64, no stdout, stderr with %q and the usage", tt.args, got, tt.msg)
-			}
+			assert.Equal(t, exitUsage, got.status, "run(%q): status", tt.args)
+			assert.Empty(t, got.stdout, "run(%q): stdout", tt.args)
+			assert.Contains(t, got.stderr, tt.msg, "run(%q): stderr", tt.args)
+			assert.Contains(t, got.stderr, "Usage: jwtexp", "run(%q): stderr, want the usage", tt.args)
 		})
 	}
 }
@@ -454,9 +433,8 @@ func TestHelp(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"-h"}, {"-help"}, {"--help"}, {"-json", "-h", "a.b.c"}} {
 		got := runCmd(t, nil, args...)
-		if got.status != 0 || got.stdout != "" {
-			t.Errorf("run(%q): status %d, stdout %q; want 0 and nothing", args, got.status, got.stdout)
-		}
+		assert.Equal(t, 0, got.status, "run(%q): status", args)
+		assert.Empty(t, got.stdout, "run(%q): stdout", args)
 		for _, want := range []string{
 			"Usage: jwtexp [-json] [-skew duration] [-at time] [token | -]\n",
 			"NOT verified",
@@ -465,14 +443,10 @@ func TestHelp(t *testing.T) {
 			`"not_jwt"`, `"malformed"`, `"no_exp"`, `"too_large"`, `"read_error"`,
 			"exp_unix", "exp_nanos",
 		} {
-			if !strings.Contains(got.stderr, want) {
-				t.Errorf("run(%q): usage lacks %q:\n%s", args, want, got.stderr)
-			}
+			assert.Contains(t, got.stderr, want, "run(%q): usage", args)
 		}
 		// -skew defaults to 0, which the flag package does not print.
-		if strings.Contains(got.stderr, "(default") {
-			t.Errorf("run(%q): usage shows a nonzero default:\n%s", args, got.stderr)
-		}
+		assert.NotContains(t, got.stderr, "(default", "run(%q): usage shows a nonzero default", args)
 	}
 }
 
@@ -487,9 +461,7 @@ func TestVerdictMatchesExpiredAt(t *testing.T) {
 	for _, e := range exps {
 		token := tok(`{"exp":` + e + `}`)
 		exp, err := jwtexp.UnverifiedExp(token)
-		if err != nil {
-			t.Fatalf("UnverifiedExp(exp %s): %v", e, err)
-		}
+		require.NoError(t, err, "UnverifiedExp(exp %s)", e)
 		for _, skew := range skews {
 			edge := exp.Add(skew)
 			for _, at := range []time.Time{edge.Add(-time.Second), edge.Add(-time.Nanosecond), edge, edge.Add(time.Nanosecond)} {
@@ -497,14 +469,12 @@ func TestVerdictMatchesExpiredAt(t *testing.T) {
 				if jwtexp.ExpiredAt(token, at, skew) {
 					want = exitExpired
 				}
-				if at.Equal(edge) && want != exitExpired {
-					t.Errorf("ExpiredAt is false at exp+skew for exp %s, skew %v", e, skew)
+				if at.Equal(edge) {
+					assert.Equal(t, exitExpired, want, "ExpiredAt at exp+skew for exp %s, skew %v", e, skew)
 				}
 				args := []string{"-skew", skew.String(), "-at", at.Format(time.RFC3339Nano), token}
 				for _, a := range [][]string{args, append([]string{"-json"}, args...)} {
-					if got := runCmd(t, nil, a...); got.status != want {
-						t.Errorf("run(%q) = %d, jwtexp.ExpiredAt says %d", a, got.status, want)
-					}
+					assert.Equal(t, want, runCmd(t, nil, a...).status, "run(%q), against jwtexp.ExpiredAt", a)
 				}
 			}
 		}
@@ -536,9 +506,7 @@ func TestRelative(t *testing.T) {
 		{time.Unix(-(1 << 62), 0), base, "expired 146235604393y50d ago"},
 	}
 	for _, tt := range tests {
-		if got := relative(tt.exp, tt.at); got != tt.want {
-			t.Errorf("relative(%v, %v) = %q, want %q", tt.exp, tt.at, got, tt.want)
-		}
+		assert.Equal(t, tt.want, relative(tt.exp, tt.at), "relative(%v, %v)", tt.exp, tt.at)
 	}
 }
 
@@ -577,9 +545,7 @@ func TestHumanDuration(t *testing.T) {
 		{1<<64 - 1, "584942417355y26d"},
 	}
 	for _, tt := range tests {
-		if got := humanDuration(tt.sec); got != tt.want {
-			t.Errorf("humanDuration(%d) = %q, want %q", tt.sec, got, tt.want)
-		}
+		assert.Equal(t, tt.want, humanDuration(tt.sec), "humanDuration(%d)", tt.sec)
 	}
 }
 
@@ -612,19 +578,15 @@ func TestMainProcess(t *testing.T) {
 			cmd.Stdin = strings.NewReader(tt.stdin)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			var exitErr *exec.ExitError
-			if err != nil && !errors.As(err, &exitErr) {
-				t.Fatalf("running the command: %v", err)
+			if err := cmd.Run(); err != nil {
+				var exitErr *exec.ExitError
+				require.ErrorAs(t, err, &exitErr, "running the command")
 			}
-			if got := cmd.ProcessState.ExitCode(); got != tt.status {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", got, tt.status, stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) {
-				t.Errorf("stdout %q, stderr %q; want them to contain %q and %q", stdout.String(), stderr.String(), tt.stdout, tt.stderr)
-			}
-			if (tt.stdout == "") != (stdout.Len() == 0) {
-				t.Errorf("stdout %q, want it empty exactly when no output is expected", stdout.String())
+			assert.Equal(t, tt.status, cmd.ProcessState.ExitCode(), "exit status; stderr:\n%s", stderr.String())
+			assert.Contains(t, stdout.String(), tt.stdout, "stdout")
+			assert.Contains(t, stderr.String(), tt.stderr, "stderr")
+			if tt.stdout == "" {
+				assert.Empty(t, stdout.String(), "stdout, when no output is expected")
 			}
 		})
 	}
@@ -654,22 +616,18 @@ func FuzzRun(f *testing.F) {
 			ExpUnix  *int64 `json:"exp_unix"`
 			ExpNanos *int   `json:"exp_nanos"`
 		}
-		if err := json.Unmarshal([]byte(got.stdout), &obj); err != nil {
-			t.Fatalf("stdout %q is not JSON: %v", got.stdout, err)
-		}
-		status, ok := reasons[obj.Reason]
-		if !ok || status != got.status || obj.Expired != (got.status == exitExpired) {
-			t.Fatalf("status %d with reason %q, expired %v", got.status, obj.Reason, obj.Expired)
-		}
+		require.NoError(t, json.Unmarshal([]byte(got.stdout), &obj), "stdout %q is not JSON", got.stdout)
+		require.Contains(t, reasons, obj.Reason, "reason")
+		require.Equal(t, reasons[obj.Reason], got.status, "status with reason %q", obj.Reason)
+		require.Equal(t, got.status == exitExpired, obj.Expired, "expired, with status %d", got.status)
 		usable := obj.Exp != nil && obj.ExpUnix != nil && obj.ExpNanos != nil
-		if usable != (got.status != exitNoExp) || (got.stderr != "") != (got.status == exitNoExp) {
-			t.Fatalf("status %d, stdout %s, stderr %q", got.status, got.stdout, got.stderr)
-		}
+		require.Equal(t, got.status != exitNoExp, usable, "exp members present, with status %d; stdout %s", got.status, got.stdout)
+		require.Equal(t, got.status == exitNoExp, got.stderr != "", "stderr present, with status %d; stderr %q", got.status, got.stderr)
 		if usable {
 			exp, err := jwtexp.UnverifiedExp(extractToken(input))
-			if err != nil || exp.Unix() != *obj.ExpUnix || exp.Nanosecond() != *obj.ExpNanos {
-				t.Fatalf("exp_unix %d, exp_nanos %d; UnverifiedExp gives %v, %v", *obj.ExpUnix, *obj.ExpNanos, exp, err)
-			}
+			require.NoError(t, err, "UnverifiedExp")
+			require.Equal(t, exp.Unix(), *obj.ExpUnix, "exp_unix, against UnverifiedExp's %v", exp)
+			require.Equal(t, exp.Nanosecond(), *obj.ExpNanos, "exp_nanos, against UnverifiedExp's %v", exp)
 		}
 	})
 }
