@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -30,9 +31,8 @@ func rpcID(t *testing.T, body string) (string, bool) {
 		return "", false
 	}
 	const prefix, suffix = `{"jsonrpc":"2.0","id":`, `,"error":{"code":-32001,"message":"m"}}`
-	if !bytes.HasPrefix(out, []byte(prefix)) || !bytes.HasSuffix(out, []byte(suffix)) || !json.Valid(out) {
-		t.Fatalf("jsonrpcError(%s) = %s, not a JSON-RPC error response", body, out)
-	}
+	require.True(t, bytes.HasPrefix(out, []byte(prefix)) && bytes.HasSuffix(out, []byte(suffix)) && json.Valid(out),
+		"jsonrpcError(%s) = %s, not a JSON-RPC error response", body, out)
 	return string(out[len(prefix) : len(out)-len(suffix)]), true
 }
 
@@ -107,9 +107,7 @@ func TestJSONRPCRequestID(t *testing.T) {
 	}
 	for _, tc := range tests {
 		id, ok := rpcID(t, tc.body)
-		if ok != (tc.id != "") || id != tc.id {
-			t.Errorf("id of %s = %s, %v; want %s", tc.body, id, ok, tc.id)
-		}
+		assert.Equal(t, tc.id, id, "id of %s (JSON-RPC body: %v)", tc.body, ok)
 	}
 }
 
@@ -146,9 +144,7 @@ func TestMiddlewareJSONRPCErrorBounded(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+mwExpired)
 	got := mwServe(t, req, WithClock(mwClock), WithJSONRPCError())
 	checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody)
-	if body.read > maxJSONRPCBody+1 {
-		t.Fatalf("read %d bytes of the body, want at most %d", body.read, maxJSONRPCBody+1)
-	}
+	require.LessOrEqual(t, body.read, maxJSONRPCBody+1, "bytes read of the body")
 }
 
 type mwErrReader struct{}
@@ -216,9 +212,10 @@ func TestMiddlewareJSONRPCError(t *testing.T) {
 			checkRejected(t, got, tc.wantParams, tc.wantBody)
 			if strings.HasPrefix(tc.wantBody, `{"jsonrpc"`) {
 				var resp mwRPCResponse
-				if err := json.Unmarshal([]byte(got.body), &resp); err != nil || resp.JSONRPC != "2.0" || resp.Error == nil || resp.Error.Code != jsonrpcErrorCode {
-					t.Fatalf("body %s does not decode as a JSON-RPC error response: %v", got.body, err)
-				}
+				require.NoError(t, json.Unmarshal([]byte(got.body), &resp), "body %s", got.body)
+				require.Equal(t, "2.0", resp.JSONRPC, "jsonrpc member of %s", got.body)
+				require.NotNil(t, resp.Error, "error member of %s", got.body)
+				require.Equal(t, jsonrpcErrorCode, resp.Error.Code, "error code in %s", got.body)
 			}
 		})
 	}
@@ -231,9 +228,7 @@ func TestMiddlewareJSONRPCError(t *testing.T) {
 	req := httptest.NewRequest("POST", "/mcp", strings.NewReader(call))
 	req.Header.Set("Authorization", "Bearer "+mwFresh)
 	Middleware(WithClock(mwClock), WithJSONRPCError())(next).ServeHTTP(httptest.NewRecorder(), req)
-	if seen != call {
-		t.Fatalf("next read body %q, want %q", seen, call)
-	}
+	require.Equal(t, call, seen, "the body the next handler read")
 }
 
 // TestMiddlewareJSONRPCErrorHeaders checks that the option changes the
@@ -249,13 +244,10 @@ func TestMiddlewareJSONRPCErrorHeaders(t *testing.T) {
 		return rec
 	}
 	plain, rpc := serve(), serve(WithJSONRPCError())
-	if plain.Code != 401 || rpc.Code != 401 {
-		t.Fatalf("status %d and %d, want 401", plain.Code, rpc.Code)
-	}
+	require.Equal(t, http.StatusUnauthorized, plain.Code, "status without the option")
+	require.Equal(t, http.StatusUnauthorized, rpc.Code, "status with WithJSONRPCError")
 	ph, rh := plain.Header().Clone(), rpc.Header().Clone()
-	if rh.Get("Content-Length") != strconv.Itoa(rpc.Body.Len()) {
-		t.Fatalf("Content-Length %q for a %d-byte body", rh.Get("Content-Length"), rpc.Body.Len())
-	}
+	require.Equal(t, strconv.Itoa(rpc.Body.Len()), rh.Get("Content-Length"), "Content-Length of the JSON-RPC body")
 	ph.Del("Content-Length")
 	rh.Del("Content-Length")
 	if diff := cmp.Diff(ph, rh); diff != "" {
@@ -283,12 +275,14 @@ func FuzzJSONRPCRequestID(f *testing.F) {
 		members, valid, plain := mwMembers(body)
 		if ok {
 			var resp mwRPCResponse
-			if err := json.Unmarshal(out, &resp); err != nil || resp.JSONRPC != "2.0" || resp.Error == nil || resp.Error.Message != "m" || !utf8.Valid(out) {
-				t.Fatalf("response %s to %q is not a JSON-RPC error response: %v", out, body, err)
-			}
-			if !valid || !isID(members["id"]) || !bytes.Equal(resp.ID, members["id"]) {
-				t.Fatalf("response %s to %q: the oracle's id is %s", out, body, members["id"])
-			}
+			require.NoError(t, json.Unmarshal(out, &resp), "response %s to %q", out, body)
+			require.Equal(t, "2.0", resp.JSONRPC, "jsonrpc member of the response %s to %q", out, body)
+			require.NotNil(t, resp.Error, "error member of the response %s to %q", out, body)
+			require.Equal(t, "m", resp.Error.Message, "error message in the response %s to %q", out, body)
+			require.True(t, utf8.Valid(out), "response %s to %q is not UTF-8", out, body)
+			require.True(t, valid, "response %s to %q, which the oracle does not accept", out, body)
+			require.True(t, isID(members["id"]), "response %s to %q: the oracle's id %s is no id", out, body, members["id"])
+			require.Equal(t, string(members["id"]), string(resp.ID), "id in the response %s to %q, against the oracle's", out, body)
 			return
 		}
 		var m map[string]json.RawMessage
@@ -296,9 +290,7 @@ func FuzzJSONRPCRequestID(f *testing.F) {
 		exact := json.Unmarshal(body, &m) == nil && m != nil &&
 			json.Unmarshal(m["jsonrpc"], &version) == nil && version == "2.0" &&
 			m["method"] != nil && json.Unmarshal(m["method"], &method) == nil && string(m["method"]) != "null" && isID(m["id"])
-		if exact && plain {
-			t.Fatalf("no JSON-RPC body for %q, which the oracle accepts with id %s", body, m["id"])
-		}
+		require.False(t, exact && plain, "no JSON-RPC body for %q, which the oracle accepts with id %s", body, m["id"])
 	})
 }
 
@@ -374,9 +366,7 @@ func BenchmarkJSONRPCRejectLargest(b *testing.B) {
 	req.Body = io.NopCloser(r)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if !strings.HasPrefix(rec.Body.String(), `{"jsonrpc":"2.0","id":42,`) {
-		b.Fatalf("body %.80s, want a JSON-RPC error response", rec.Body)
-	}
+	require.True(b, strings.HasPrefix(rec.Body.String(), `{"jsonrpc":"2.0","id":42,`), "body %.80s, want a JSON-RPC error response", rec.Body)
 	w := &mwDiscard{h: http.Header{}}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
