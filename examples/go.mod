@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/jwtexp/jwtexp v0.0.0
+	github.com/jwtexp/jwtexp/oauth2exp v0.0.0
 	github.com/mark3labs/mcp-go v1.2.1
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/rs/cors v1.11.1
@@ -25,3 +26,5 @@ require (
 )
 
 replace github.com/jwtexp/jwtexp => ../
+
+replace github.com/jwtexp/jwtexp/oauth2exp => ../oauth2exp

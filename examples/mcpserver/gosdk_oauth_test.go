@@ -19,6 +19,7 @@ import (
 
 	"github.com/jwtexp/jwtexp"
 	"github.com/jwtexp/jwtexp/examples/internal/e2e"
+	"github.com/jwtexp/jwtexp/oauth2exp"
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
@@ -122,18 +123,6 @@ func oauthHandler(t *testing.T, hc *http.Client, newTokenSource func(context.Con
 	return h
 }
 
-// untilRejected is a NewTokenSource that keeps sending the access token
-// until the server rejects it, instead of trusting expires_in: the 401 is
-// what starts the re-authorization. With a refresh token, it refreshes once
-// expires_in has passed (no early margin), so it never sends a token jwtexp
-// calls expired.
-func untilRejected(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token) (oauth2.TokenSource, error) {
-	if tok.RefreshToken == "" {
-		return oauth2.StaticTokenSource(tok), nil
-	}
-	return oauth2.ReuseTokenSourceWithExpiry(tok, cfg.TokenSource(ctx, tok), time.Nanosecond), nil
-}
-
 // loop is one go-sdk client connected through the OAuth flow.
 type loop struct {
 	d    *demo
@@ -174,7 +163,7 @@ func TestGoSDKOAuthReauthorizes(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			l := connectOAuth(t, m, false, untilRejected)
+			l := connectOAuth(t, m, false, oauth2exp.NewTokenSource())
 			if l.conn != nil {
 				t.Fatalf("Connect: %v", l.conn)
 			}
@@ -215,7 +204,7 @@ func TestGoSDKOAuthReauthorizes(t *testing.T) {
 func TestGoSDKOAuthRefreshes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	l := connectOAuth(t, modes[0], true, untilRejected)
+	l := connectOAuth(t, modes[0], true, oauth2exp.NewTokenSource())
 	if l.conn != nil {
 		t.Fatalf("Connect: %v", l.conn)
 	}
@@ -261,7 +250,7 @@ func TestGoSDKOAuthDefaultTokenSource(t *testing.T) {
 // expires_in out (-expires-in=false), go-sdk's default token source has no
 // expiry to act on early: it sends the token until the server rejects it,
 // so jwtexp's 401 invalid_token is what starts the re-authorization, and the
-// call succeeds, as with untilRejected.
+// call succeeds, as with oauth2exp.NewTokenSource.
 func TestGoSDKOAuthNoExpiresIn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
