@@ -66,6 +66,14 @@ func (w *wire) since(n int) ([]string, int) {
 	return slices.Clone(w.lines[n:]), len(w.lines)
 }
 
+// sent returns the access tokens sent so far, one per request that carried
+// one.
+func (w *wire) sent() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.tokens)
+}
+
 // lastToken is the access token of the last request that carried one.
 func (w *wire) lastToken() string {
 	w.mu.Lock()
@@ -125,21 +133,17 @@ func oauthHandler(t *testing.T, hc *http.Client, newTokenSource func(context.Con
 
 // loop is one go-sdk client connected through the OAuth flow.
 type loop struct {
-	d    *demo
 	w    *wire
 	cs   *mcp.ClientSession
 	conn error
 }
 
-func connectOAuth(t *testing.T, m mode, refresh bool, newTokenSource func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error)) *loop {
+// connectOAuth connects a go-sdk client with go-sdk's authorization code
+// handler to d, recording the MCP endpoint's answers. newTokenSource is the
+// handler's NewTokenSource (nil: go-sdk's default).
+func connectOAuth(t *testing.T, d *demo, m mode, newTokenSource func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error)) *loop {
 	t.Helper()
-	return connectOAuthTo(t, startAuthDemo(t, m, shortTTL, refresh), m, newTokenSource)
-}
-
-// connectOAuthTo is connectOAuth to a demo already started.
-func connectOAuthTo(t *testing.T, d *demo, m mode, newTokenSource func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error)) *loop {
-	t.Helper()
-	l := &loop{d: d, w: &wire{base: d.srv.Client().Transport, resource: d.cfg.resource()}}
+	l := &loop{w: &wire{base: d.srv.Client().Transport, resource: d.cfg.resource()}}
 	hc := &http.Client{Transport: l.w}
 	l.cs, l.conn = connectGoSDK(t, d, m, hc, oauthHandler(t, hc, newTokenSource))
 	return l
@@ -155,120 +159,172 @@ func sleepPastExp(t *testing.T, tok string) {
 	time.Sleep(time.Until(exp) + 100*time.Millisecond)
 }
 
-// TestGoSDKOAuthReauthorizes: without refresh tokens, the expired token gets
-// jwtexp's 401 invalid_token on the wire, go-sdk's handler runs the whole
-// authorization again by itself, and the call succeeds, on the same session.
-func TestGoSDKOAuthReauthorizes(t *testing.T) {
-	for _, m := range modes {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			l := connectOAuth(t, m, false, oauth2exp.NewTokenSource())
-			if l.conn != nil {
-				t.Fatalf("Connect: %v", l.conn)
-			}
-			lines, n := l.w.since(0)
-			if lines[0] != "POST 401" || !slices.Contains(lines, "POST 200") {
-				t.Errorf("connect on the wire: %q; want a 401 without an error code first (no token yet), then 200s", lines)
-			}
-			if tools, err := e2e.GoSDKTools(ctx, l.cs); err != nil || !slices.Equal(tools, demoTools) {
-				t.Fatalf("ListTools = %v, %v", tools, err)
-			}
-			first, session := l.w.lastToken(), l.cs.ID()
-			_, n = l.w.since(n)
+// oauthCell is one cell of the go-sdk OAuth matrix: how the demo's
+// authorization server issues tokens, which token source go-sdk's
+// authorization code handler uses, and what then happens, as measured with
+// go-sdk v1.8.0 and tokens living shortTTL. docs/client.md has the table.
+type oauthCell struct {
+	refresh   bool // the demo issues refresh tokens (-refresh-tokens)
+	expiresIn bool // its token responses carry expires_in (-expires-in)
+	oauth2exp bool // NewTokenSource is oauth2exp.NewTokenSource(); false: go-sdk's default
 
-			sleepPastExp(t, first)
-			sub, exp, err := callWhoami(ctx, l.cs)
-			if err != nil {
-				t.Fatalf("whoami after expiry: %v", err)
-			}
-			if lines, _ := l.w.since(n); !slices.Equal(lines, []string{"POST 401 invalid_token", "POST 200"}) {
-				t.Errorf("the call after expiry on the wire: %q; want jwtexp's 401 invalid_token, then 200", lines)
-			}
-			firstExp, _ := jwtexp.UnverifiedExp(first)
-			if sub != devUser || !exp.After(firstExp) {
-				t.Errorf("whoami = %q, exp %v; want %s with a token newer than the first (exp %v)", sub, exp, devUser, firstExp)
-			}
-			if got := l.cs.ID(); got != session || (got == "") != m.stateless {
-				t.Errorf("session %q after re-authorization, want the same %q (none when stateless)", got, session)
-			}
-			if a, c := l.d.as.count("authorize"), l.d.as.count("authorization_code"); a != 2 || c != 2 {
-				t.Errorf("authorizations %d, code grants %d; want 2 each", a, c)
-			}
+	// connectErr, when set, is part of the error Connect fails with, after
+	// the discovery 401 alone on the wire: nothing else is tried.
+	connectErr string
+	// afterExpiry is the wire of the call made once the token sent last
+	// has expired.
+	afterExpiry []string
+	// authorizations is how many authorizations, and as many code grants,
+	// the authorization server counts in all.
+	authorizations int
+	// refreshes is how many refresh grants the call after expiry costs.
+	// With 0, there is none at all.
+	refreshes int
+	// perRequest: a refresh before every request. Otherwise, fewer refresh
+	// grants than requests: a token is sent more than once.
+	perRequest bool
+}
+
+func (c oauthCell) name() string {
+	src := "default"
+	if c.oauth2exp {
+		src = "oauth2exp"
+	}
+	return fmt.Sprintf("refresh=%v/expires_in=%v/%s", c.refresh, c.expiresIn, src)
+}
+
+// The wire of the call after expiry: jwtexp's 401, then the retry after a
+// re-authorization; or one request with a token refreshed beforehand.
+var (
+	reauthorized = []string{"POST 401 invalid_token", "POST 200"}
+	refreshed    = []string{"POST 200"}
+)
+
+// reauthorizeCell is oauth2exp without refresh tokens: the token is sent
+// until the server rejects it, and jwtexp's 401 invalid_token starts the
+// handler's re-authorization, on the same session.
+var reauthorizeCell = oauthCell{refresh: false, expiresIn: true, oauth2exp: true, afterExpiry: reauthorized, authorizations: 2}
+
+// oauthMatrix is {refresh tokens on, off} × {expires_in on, off} × {go-sdk's
+// default token source, oauth2exp}.
+var oauthMatrix = []oauthCell{
+	// No refresh token, expires_in: x/oauth2 takes the token for expired
+	// 10 s before expires_in and, with nothing to refresh it with, fails
+	// with "token expired and refresh token is not set". The transport
+	// fails the request without sending it, so the server never answers
+	// 401 and the handler never re-authorizes: every call fails from then
+	// on. A token living under 10 s is dead at once: the initialize that
+	// follows the first authorization never leaves the client.
+	{refresh: false, expiresIn: true, connectErr: "oauth2: token expired and refresh token is not set", authorizations: 1},
+	reauthorizeCell,
+	// No refresh token, no expires_in: x/oauth2 takes the token for one
+	// that never expires and sends it until the server rejects it, as
+	// oauth2exp does: jwtexp's 401 starts the re-authorization.
+	{refresh: false, expiresIn: false, afterExpiry: reauthorized, authorizations: 2},
+	{refresh: false, expiresIn: false, oauth2exp: true, afterExpiry: reauthorized, authorizations: 2},
+	// Refresh token and expires_in: x/oauth2 refreshes 10 s before
+	// expires_in, so a token living under 10 s is refreshed before every
+	// request, for good.
+	{refresh: true, expiresIn: true, afterExpiry: refreshed, authorizations: 1, refreshes: 1, perRequest: true},
+	// oauth2exp refreshes at exp - min(10 s, lifetime/2): a short-lived
+	// token is used for half its life, and replaced before it expires.
+	{refresh: true, expiresIn: true, oauth2exp: true, afterExpiry: refreshed, authorizations: 1, refreshes: 1},
+	// Refresh token, no expires_in: x/oauth2 never refreshes. It sends the
+	// expired token, jwtexp answers 401 invalid_token, and the handler runs
+	// the whole authorization again: the refresh token is never used.
+	{refresh: true, expiresIn: false, afterExpiry: reauthorized, authorizations: 2},
+	// oauth2exp reads the exp that expires_in left out, and refreshes
+	// before it.
+	{refresh: true, expiresIn: false, oauth2exp: true, afterExpiry: refreshed, authorizations: 1, refreshes: 1},
+}
+
+// TestGoSDKOAuthMatrix runs the whole loop with go-sdk's authorization code
+// handler against the demo in every cell of oauthMatrix, on a stateful
+// server: connect (discovery 401, registration, authorization, token),
+// list the tools, wait until the token sent last has expired by its exp,
+// call whoami. It pins the wire of the MCP endpoint and the authorization
+// server's counts.
+func TestGoSDKOAuthMatrix(t *testing.T) {
+	for _, c := range oauthMatrix {
+		t.Run(c.name(), func(t *testing.T) {
+			t.Parallel()
+			runOAuthCell(t, modes[0], c)
 		})
 	}
 }
 
-// TestGoSDKOAuthRefreshes: with -refresh-tokens, the second token comes from
-// a refresh, before the server sees the expired token.
-func TestGoSDKOAuthRefreshes(t *testing.T) {
+// TestGoSDKOAuthStateless: on a stateless server (MCP 2026-07-28), the
+// re-authorization that jwtexp's 401 starts works without a session too.
+func TestGoSDKOAuthStateless(t *testing.T) {
 	t.Parallel()
+	runOAuthCell(t, modes[1], reauthorizeCell)
+}
+
+// runOAuthCell runs one cell of the matrix against a demo served in mode m.
+func runOAuthCell(t *testing.T, m mode, c oauthCell) {
 	ctx := context.Background()
-	l := connectOAuth(t, modes[0], true, oauth2exp.NewTokenSource())
+	d := serveDemo(t, config{key: testKey, jsonRPCError: true, stateless: m.stateless, authServer: true,
+		tokenTTL: shortTTL, refreshTokens: c.refresh, expiresIn: c.expiresIn})
+	var newTokenSource func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error)
+	if c.oauth2exp {
+		newTokenSource = oauth2exp.NewTokenSource()
+	}
+	checkCounts := func(refreshes int) {
+		t.Helper()
+		a, code, r := d.as.count("authorize"), d.as.count("authorization_code"), d.as.count("refresh_token")
+		if a != c.authorizations || code != c.authorizations || r != refreshes {
+			t.Errorf("authorizations %d, code grants %d, refresh grants %d; want %d, %d, %d",
+				a, code, r, c.authorizations, c.authorizations, refreshes)
+		}
+	}
+
+	l := connectOAuth(t, d, m, newTokenSource)
+	if c.connectErr != "" {
+		if l.conn == nil || !strings.Contains(l.conn.Error(), c.connectErr) {
+			t.Fatalf("Connect = %v; want an error with %q", l.conn, c.connectErr)
+		}
+		if lines, _ := l.w.since(0); !slices.Equal(lines, []string{"POST 401"}) {
+			t.Errorf("on the wire: %q; want only the discovery 401", lines)
+		}
+		checkCounts(0)
+		return
+	}
 	if l.conn != nil {
 		t.Fatalf("Connect: %v", l.conn)
 	}
-	_, n := l.w.since(0)
-	first := l.w.lastToken()
-	sleepPastExp(t, first)
 	if tools, err := e2e.GoSDKTools(ctx, l.cs); err != nil || !slices.Equal(tools, demoTools) {
-		t.Fatalf("ListTools after expiry = %v, %v", tools, err)
+		t.Fatalf("ListTools = %v, %v", tools, err)
 	}
-	if lines, _ := l.w.since(n); !slices.Equal(lines, []string{"POST 200"}) {
-		t.Errorf("the call after expiry on the wire: %q; want one 200", lines)
+	lines, n := l.w.since(0)
+	if lines[0] != "POST 401" || slices.ContainsFunc(lines[1:], func(s string) bool { return strings.Contains(s, " 401") }) {
+		t.Errorf("connect and ListTools on the wire: %q; want the discovery 401, without an error code, and no 401 after it", lines)
 	}
-	if l.w.lastToken() == first {
-		t.Error("the call after expiry sent the expired token")
+	last, session := l.w.lastToken(), l.cs.ID()
+	// The demo's tokens are whole-second JWTs: two issued within a second
+	// can be equal, so it is the refresh grants that count, not the tokens.
+	requests, refreshed := len(l.w.sent()), d.as.count("refresh_token")
+	if perRequest := refreshed >= requests; perRequest != c.perRequest {
+		t.Errorf("%d requests with a token, %d refresh grants; want a refresh before every request: %v", requests, refreshed, c.perRequest)
 	}
-	if a, r := l.d.as.count("authorize"), l.d.as.count("refresh_token"); a != 1 || r != 1 {
-		t.Errorf("authorizations %d, refresh grants %d; want 1 and 1", a, r)
-	}
-}
 
-// TestGoSDKOAuthDefaultTokenSource measures go-sdk v1.8.0's default token
-// source (oauth2.Config.TokenSource) against an authorization server that
-// sends expires_in but no refresh token: x/oauth2 treats the token as
-// expired 10 s before expires_in, cannot refresh it, and the transport fails
-// the request without sending it. The server never gets to say 401, so the
-// handler never re-authorizes. With a token lifetime under 10 s that
-// happens right after the first authorization.
-func TestGoSDKOAuthDefaultTokenSource(t *testing.T) {
-	t.Parallel()
-	l := connectOAuth(t, modes[0], false, nil)
-	if l.conn == nil || !strings.Contains(l.conn.Error(), "token expired and refresh token is not set") {
-		t.Fatalf("Connect = %v; want x/oauth2's \"token expired and refresh token is not set\"", l.conn)
+	sleepPastExp(t, last)
+	sub, exp, err := callWhoami(ctx, l.cs)
+	if err != nil {
+		t.Fatalf("whoami after expiry: %v", err)
 	}
-	if lines, _ := l.w.since(0); !slices.Equal(lines, []string{"POST 401"}) {
-		t.Errorf("on the wire: %q; want only the first 401", lines)
+	if lines, _ := l.w.since(n); !slices.Equal(lines, c.afterExpiry) {
+		t.Errorf("the call after expiry on the wire: %q; want %q", lines, c.afterExpiry)
 	}
-	if a := l.d.as.count("authorization_code"); a != 1 {
-		t.Errorf("tokens issued: %d, want 1", a)
+	lastExp, _ := jwtexp.UnverifiedExp(last)
+	if sub != devUser || !exp.After(lastExp) {
+		t.Errorf("whoami = %q, exp %v; want %s with a token newer than the expired one (exp %v)", sub, exp, devUser, lastExp)
 	}
-}
-
-// TestGoSDKOAuthNoExpiresIn: against an authorization server that leaves
-// expires_in out (-expires-in=false), go-sdk's default token source has no
-// expiry to act on early: it sends the token until the server rejects it,
-// so jwtexp's 401 invalid_token is what starts the re-authorization, and the
-// call succeeds, as with oauth2exp.NewTokenSource.
-func TestGoSDKOAuthNoExpiresIn(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	d := serveDemo(t, config{key: testKey, jsonRPCError: true, authServer: true, tokenTTL: shortTTL, expiresIn: false})
-	l := connectOAuthTo(t, d, modes[0], nil)
-	if l.conn != nil {
-		t.Fatalf("Connect: %v", l.conn)
+	if got := l.cs.ID(); got != session || (got == "") != m.stateless {
+		t.Errorf("session %q after expiry, want the same %q (none when stateless)", got, session)
 	}
-	_, n := l.w.since(0)
-	first := l.w.lastToken()
-	sleepPastExp(t, first)
-	if sub, _, err := callWhoami(ctx, l.cs); err != nil || sub != devUser {
-		t.Fatalf("whoami after expiry = %q, %v", sub, err)
-	}
-	if lines, _ := l.w.since(n); !slices.Equal(lines, []string{"POST 401 invalid_token", "POST 200"}) {
-		t.Errorf("the call after expiry on the wire: %q; want jwtexp's 401 invalid_token, then 200", lines)
-	}
-	if a, c := d.as.count("authorize"), d.as.count("authorization_code"); a != 2 || c != 2 {
-		t.Errorf("authorizations %d, code grants %d; want 2 each", a, c)
+	if c.refreshes == 0 {
+		checkCounts(0)
+	} else {
+		checkCounts(refreshed + c.refreshes)
 	}
 }
