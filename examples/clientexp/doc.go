@@ -1,0 +1,12 @@
+// Package clientexp holds the client recipes of docs/client.md as code
+// that compiles and is tested against the demo server (examples/mcpserver):
+//
+//   - mcpgo.go: [ExpStore], a token store for mcp-go's OAuth client
+//     (github.com/mark3labs/mcp-go v1.2.1) that times refreshes by the
+//     access token's exp, read WITHOUT verification, as
+//     github.com/jwtexp/jwtexp/oauth2exp does for go-sdk;
+//   - example_test.go: oauth2exp wired into go-sdk's authorization code
+//     handler, and ExpStore into mcp-go's OAuth client.
+//
+// They are recipes, not a supported API: copy them.
+package clientexp
