@@ -8,5 +8,6 @@
 //   - example_test.go: oauth2exp wired into go-sdk's authorization code
 //     handler, and ExpStore into mcp-go's OAuth client.
 //
-// They are recipes, not a supported API: copy them.
+// They are recipes, not a supported API: copy them. docs/client.md quotes
+// them verbatim, and TestClientDoc checks that it still does.
 package clientexp
