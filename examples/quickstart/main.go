@@ -20,6 +20,13 @@ const (
 )
 
 func main() {
+	log.Fatal(http.ListenAndServe("127.0.0.1:8080", newMux()))
+}
+
+// newMux returns the server's whole handler: the MCP endpoint with jwtexp in
+// front of the SDK's verifier, and the protected resource metadata its
+// challenges point to.
+func newMux() *http.ServeMux {
 	server := mcp.NewServer(&mcp.Implementation{Name: "quickstart", Version: "v0.1.0"}, nil)
 	// mcp.AddTool(server, ...): your tools.
 	handler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil)
@@ -43,7 +50,7 @@ func main() {
 		AuthorizationServers: []string{"https://auth.example.com"},
 		ScopesSupported:      []string{"mcp:tools"},
 	}))
-	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
+	return mux
 }
 
 // verifyToken stands for your verifier: check the signature, iss, aud (this
