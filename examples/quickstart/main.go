@@ -41,6 +41,9 @@ func newMux() *http.ServeMux {
 	rejectExpired := jwtexp.Middleware(
 		jwtexp.WithResourceMetadata(metadata),
 		jwtexp.WithScope("mcp:tools"),
+		// A JSON-RPC error body with the call's id: a go-sdk client
+		// without an OAuthHandler fails that call but keeps its session.
+		jwtexp.WithJSONRPCError(),
 	)
 
 	mux := http.NewServeMux()
