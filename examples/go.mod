@@ -3,6 +3,7 @@ module github.com/jwtexp/jwtexp/examples
 go 1.26.0
 
 require (
+	github.com/go-chi/chi/v5 v5.5.0
 	github.com/jwtexp/jwtexp v0.0.0
 	github.com/jwtexp/jwtexp/oauth2exp v0.0.0
 	github.com/mark3labs/mcp-go v1.2.1
