@@ -254,18 +254,31 @@ func ExampleWithJSONRPCError() {
 // that carry another credential (an API key here) skip the expiry check
 // by plain handler composition.
 func ExampleWithChallenge() {
+	// Each tenant's resource comes from configuration: a URL built from the
+	// client-supplied Host header would let a client choose where the
+	// challenge sends it.
+	resources := map[string]string{
+		"acme":   "https://acme.example.com/mcp/acme",
+		"globex": "https://mcp.example.net/mcp/globex",
+	}
+	metadataURL := func(tenant string) string {
+		if res, ok := resources[tenant]; ok {
+			return res + "/.well-known/oauth-protected-resource"
+		}
+		return "" // an unknown tenant: no resource_metadata
+	}
 	mcpHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "MCP for %s", r.PathValue("tenant")) // the real verifier and MCP handler go here
 	})
 	metadata := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `{"resource":"https://%s/mcp/%s"}`, r.Host, r.PathValue("tenant"))
+		fmt.Fprintf(w, `{"resource":%q}`, resources[r.PathValue("tenant")])
 	})
 
 	rejectExpired := jwtexp.Middleware(
 		jwtexp.WithChallenge(func(r *http.Request, err error) jwtexp.Challenge {
 			c := jwtexp.Challenge{
 				// The mux has matched {tenant} before the middleware runs.
-				ResourceMetadata: "https://" + r.Host + "/mcp/" + r.PathValue("tenant") + "/.well-known/oauth-protected-resource",
+				ResourceMetadata: metadataURL(r.PathValue("tenant")),
 			}
 			var e *jwtexp.ExpiredError
 			if errors.As(err, &e) {
