@@ -108,9 +108,16 @@ func Expired(token string, skew time.Duration) bool {
 // ExpiredAt does not allocate and is safe for concurrent use.
 func ExpiredAt(token string, now time.Time, skew time.Duration) bool {
 	exp, err := UnverifiedExp(token)
+	return err == nil && expiredAt(exp, now, skew)
+}
+
+// expiredAt is the expiry rule of [ExpiredAt] and [Middleware]: whether
+// now >= exp + skew. At now == exp, and skew 0, the token is expired: RFC
+// 7519 §4.1.4 requires the current time to be before exp.
+func expiredAt(exp, now time.Time, skew time.Duration) bool {
 	// |exp| < 2^62 s and |skew| < 2^34 s, so exp.Add(skew) cannot overflow
 	// time.Time's 64-bit seconds, where now.Sub(exp) could saturate.
-	return err == nil && !now.Before(exp.Add(skew))
+	return !now.Before(exp.Add(skew))
 }
 
 // payloadSegment returns the middle of exactly three dot-separated segments

@@ -151,7 +151,7 @@ func (c *config) judge(token string) error {
 	exp, err := UnverifiedExp(token)
 	switch {
 	case err == nil:
-		if !c.now().Before(exp.Add(c.skew)) {
+		if expiredAt(exp, c.now(), c.skew) {
 			return &ExpiredError{Exp: exp}
 		}
 	case c.strict && errors.Is(err, ErrMalformed):
