@@ -3,6 +3,7 @@ package jwtexp
 import (
 	"bufio"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jwtexp/jwtexp/internal/oracle"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -206,6 +208,12 @@ var expCases = []expCase{
 	ok("many digits", jwt(`{"exp":1700000000.`+strings.Repeat("9", 1000)+`}`), 1700000000, 999999999),
 	ok("many leading zeros", jwt(`{"exp":0.`+strings.Repeat("0", 1000)+`1e1010}`), 1000000000, 0),
 	ok("many trailing zeros", jwt(`{"exp":1`+strings.Repeat("0", 1000)+`e-991}`), 1000000000, 0),
+	// The exponent alone does not tell the magnitude: the digits count too.
+	ok("many digits, exponent below -1000", jwt(`{"exp":17`+strings.Repeat("0", 1108)+`e-1100}`), 1700000000, 0),
+	ok("many leading zeros, exponent above 1000", jwt(`{"exp":0.`+strings.Repeat("0", 1100)+`17e1110}`), 1700000000, 0),
+	bad("10^99 written with exponent -1001", jwt(`{"exp":1`+strings.Repeat("0", 1100)+`e-1001}`), ErrMalformed),
+	ok("10^-100 written with exponent 1001", jwt(`{"exp":0.`+strings.Repeat("0", 1100)+`1e1001}`), 0, 0),
+	ok("-10^-100 written with exponent 1001", jwt(`{"exp":-0.`+strings.Repeat("0", 1100)+`1e1001}`), -1, 999999999),
 	ok("other numbers around", jwt(`{"iat":-1e-5,"exp":1.5,"nbf":-2.5e-3}`), 1, 500000000),
 	ok("realistic claims", jwt(`{"iss":"https://issuer.example","sub":"248289761001","aud":["mcp","api"],"exp":1700000000,"iat":1699996400,"nbf":1699996400,"scope":"tools:read tools:call","email":"jane@example.com","azp":"client","custom":{"exp":"nested","tags":[true,false,null]}}`), 1700000000, 0),
 }
@@ -364,8 +372,37 @@ func TestHostileInputs(t *testing.T) {
 	}
 }
 
-// assertMatchesOracle checks UnverifiedExp against the math/big oracle:
-// the same error class, and the same instant in the same location.
+// oracleExp is UnverifiedExp as the reference oracle reads it, with the
+// same sentinel errors.
+func oracleExp(token string) (time.Time, error) {
+	r := oracle.Exp(token)
+	switch r.Class {
+	case oracle.NotJWT:
+		return r.Exp, ErrNotJWT
+	case oracle.Malformed:
+		return r.Exp, ErrMalformed
+	case oracle.NoExp:
+		return r.Exp, ErrNoExp
+	}
+	return r.Exp, nil
+}
+
+// errorClass names which of the sentinels err is, for comparisons.
+func errorClass(err error) string {
+	for _, e := range []error{ErrNotJWT, ErrMalformed, ErrNoExp} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	if err != nil {
+		return "unexpected: " + err.Error()
+	}
+	return "ok"
+}
+
+// assertMatchesOracle checks UnverifiedExp against the math/big oracle of
+// internal/oracle: the same error class, and the same instant in the same
+// location, which is the zero time on error.
 func assertMatchesOracle(t testing.TB, token string) {
 	t.Helper()
 	got, gotErr := UnverifiedExp(token)

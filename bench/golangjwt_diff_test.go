@@ -19,8 +19,8 @@ import (
 // through golang-jwt v5's ParseUnverified, once with MapClaims and
 // GetExpirationTime and once with RegisteredClaims. For each input it checks:
 //
-//  1. jwtexp returns exactly what issue 2 specifies (the model in
-//     oracle_test.go): same class, same instant, zero time on error;
+//  1. jwtexp returns exactly what the reference oracle of internal/oracle
+//     says: same class, same instant, zero time on error;
 //  2. jwtexp and golang-jwt agree, or their difference is one of the
 //     documented disagreements below, whose conditions are checked against
 //     the input, not assumed. Anything else fails.
@@ -100,7 +100,7 @@ var disagreements = []disagreement{
 		golang: "error: the segments are not trimmed",
 		jwtexp: "ignores surrounding ASCII whitespace (rule 1)",
 		applies: func(d diffInput) bool {
-			return d.info.surroundingSpace && d.golang.kind == kindError
+			return d.info.SurroundingSpace && d.golang.kind == kindError
 		},
 	},
 	{
@@ -116,7 +116,7 @@ var disagreements = []disagreement{
 		golang: "decodes it: encoding/base64 skips CR and LF",
 		jwtexp: "ErrNotJWT: not base64url (rule 2)",
 		applies: func(d diffInput) bool {
-			return d.info.breakInPayload && d.jwtexp.kind == kindNotJWT && d.golang.kind != kindError
+			return d.info.BreakInPayload && d.jwtexp.kind == kindNotJWT && d.golang.kind != kindError
 		},
 	},
 	{
@@ -124,7 +124,7 @@ var disagreements = []disagreement{
 		golang: "error: '=' needs WithPaddingAllowed",
 		jwtexp: "accepts correct padding (rule 2)",
 		applies: func(d diffInput) bool {
-			return d.info.padded && d.golang.kind == kindError &&
+			return d.info.Padded && d.golang.kind == kindError &&
 				strings.Contains(d.golang.err.Error(), "could not base64 decode claim")
 		},
 	},
@@ -134,7 +134,7 @@ var disagreements = []disagreement{
 		jwtexp: "ErrNotJWT: the payload is not an object (rule 2)",
 		applies: func(d diffInput) bool {
 			return d.jwtexp.kind == kindNotJWT && d.golang.kind == kindNoExp &&
-				string(bytes.Trim(d.info.payload, jsonSpace)) == "null"
+				string(bytes.Trim(d.info.Payload, jsonSpace)) == "null"
 		},
 	},
 	{
@@ -142,7 +142,7 @@ var disagreements = []disagreement{
 		golang: "the last exp wins (encoding/json)",
 		jwtexp: "ErrMalformed (rule 3)",
 		applies: func(d diffInput) bool {
-			return d.info.expCount > 1 && d.jwtexp.kind == kindMalformed
+			return d.info.ExpCount > 1 && d.jwtexp.kind == kindMalformed
 		},
 	},
 	{
@@ -150,7 +150,7 @@ var disagreements = []disagreement{
 		golang: `"EXP", "Exp", ... fill ExpiresAt (encoding/json folds case); the last wins`,
 		jwtexp: `only "exp" counts (rule 3)`,
 		applies: func(d diffInput) bool {
-			return d.info.foldVariant
+			return d.info.FoldVariant
 		},
 	},
 	{
@@ -158,7 +158,7 @@ var disagreements = []disagreement{
 		golang: "no exp: MapClaims treats a float64 zero (0, -0, 1e-400) as absent",
 		jwtexp: "the epoch (or -1 ns), which is expired (rule 5)",
 		applies: func(d diffInput) bool {
-			return d.info.expCount == 1 && d.info.expFloat == 0 &&
+			return d.info.ExpCount == 1 && d.info.expFloat == 0 &&
 				d.jwtexp.kind == kindOK && d.golang.kind == kindNoExp
 		},
 	},
@@ -167,7 +167,7 @@ var disagreements = []disagreement{
 		golang: "a time from float64, wrapped for |exp| >= 2^63",
 		jwtexp: "ErrMalformed (rule 3)",
 		applies: func(d diffInput) bool {
-			return d.info.huge && d.jwtexp.kind == kindMalformed && d.golang.kind == kindOK
+			return d.info.Huge && d.jwtexp.kind == kindMalformed && d.golang.kind == kindOK
 		},
 	},
 	{
@@ -175,7 +175,7 @@ var disagreements = []disagreement{
 		golang: `decodes "1700000000": NumericDate goes through json.Number, which accepts quoted numbers`,
 		jwtexp: "ErrMalformed: exp is not a JSON number (rule 3)",
 		applies: func(d diffInput) bool {
-			return d.info.expCount == 1 && strings.HasPrefix(d.info.expRaw, `"`) &&
+			return d.info.ExpCount == 1 && strings.HasPrefix(d.info.ExpRaw, `"`) &&
 				d.jwtexp.kind == kindMalformed && d.golang.kind == kindOK
 		},
 	},
@@ -184,7 +184,7 @@ var disagreements = []disagreement{
 		golang: "no exp: null leaves ExpiresAt nil",
 		jwtexp: "ErrMalformed: exp is not a JSON number (rule 3)",
 		applies: func(d diffInput) bool {
-			return d.info.expCount == 1 && d.info.expRaw == "null" &&
+			return d.info.ExpCount == 1 && d.info.ExpRaw == "null" &&
 				d.jwtexp.kind == kindMalformed && d.golang.kind == kindNoExp
 		},
 	},
@@ -196,7 +196,7 @@ var disagreements = []disagreement{
 			if d.jwtexp.kind != kindOK || d.golang.kind != kindOK {
 				return false
 			}
-			exact := d.info.expExact
+			exact := d.info.ExpValue
 			if exact.IsInt() && new(big.Rat).Abs(exact).Cmp(twoTo53) <= 0 {
 				return false // float64 holds it exactly: no excuse to differ
 			}
@@ -215,9 +215,9 @@ var disagreements = []disagreement{
 			if d.golang.kind != kindError || !strings.Contains(d.golang.err.Error(), "could not JSON decode claim") {
 				return false
 			}
-			for _, m := range d.info.members {
+			for _, m := range d.info.Members {
 				var v any
-				if m.key != "exp" && json.Unmarshal(m.raw, &v) != nil {
+				if m.Key != "exp" && json.Unmarshal(m.Raw, &v) != nil {
 					return true
 				}
 			}
@@ -229,7 +229,7 @@ var disagreements = []disagreement{
 		golang: `error: e.g. "aud":5, "iat":"x", "Iss":5`,
 		jwtexp: "reads exp only",
 		applies: func(d diffInput) bool {
-			if d.golang.kind != kindError || d.info.members == nil {
+			if d.golang.kind != kindError || d.info.Members == nil {
 				return false
 			}
 			// RegisteredClaims without ExpiresAt: if this fails too, the
@@ -242,7 +242,7 @@ var disagreements = []disagreement{
 				IssuedAt  *golangjwt.NumericDate `json:"iat"`
 				ID        string                 `json:"jti"`
 			}
-			return json.Unmarshal(d.info.payload, &others) != nil
+			return json.Unmarshal(d.info.Payload, &others) != nil
 		},
 	},
 }
@@ -332,7 +332,7 @@ func (s *diffStats) check(t *testing.T, name, tok string) {
 	got := jwtexpOutcome(tok)
 	if !got.same(want) {
 		if s.deviations < maxReports {
-			t.Errorf("%s: jwtexp returns %v, issue 2 says %v\n  token: %.300q\n  payload: %.300q", name, got, want, tok, info.payload)
+			t.Errorf("%s: jwtexp returns %v, issue 2 says %v\n  token: %.300q\n  payload: %.300q", name, got, want, tok, info.Payload)
 		}
 		s.deviations++
 		// Compare golang-jwt with what jwtexp should return, so that its
@@ -356,7 +356,7 @@ func (s *diffStats) check(t *testing.T, name, tok string) {
 		if !explained {
 			if s.unexplain < maxReports {
 				t.Errorf("%s: undocumented disagreement with golang-jwt %v: jwtexp %v, golang-jwt %v\n  token: %.300q\n  payload: %.300q",
-					name, c, d.jwtexp, d.golang, tok, info.payload)
+					name, c, d.jwtexp, d.golang, tok, info.Payload)
 			}
 			s.unexplain++
 		}
