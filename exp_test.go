@@ -199,6 +199,12 @@ var expCases = []expCase{
 	ok("negative integer", jwt(`{"exp":-86400}`), -86400, 0),
 	ok("negative below a nanosecond", jwt(`{"exp":-1e-10}`), -1, 999999999),
 	ok("negative tiny", jwt(`{"exp":-1e-99999}`), -1, 999999999),
+	// 19 digits before the point and 9 after are all that is kept; a nonzero
+	// digit beyond them still floors a negative value down.
+	ok("negative, nonzero digit beyond the kept ones", jwt(`{"exp":-1000000000000000000.0000000001}`), -1000000000000000001, 999999999),
+	ok("negative, nonzero digit far beyond the kept ones", jwt(`{"exp":-1000000000000000000.000000000000000000001}`), -1000000000000000001, 999999999),
+	ok("negative, zero digits beyond the kept ones", jwt(`{"exp":-1000000000000000000.000000000000000000000}`), -1000000000000000000, 0),
+	ok("positive, nonzero digit beyond the kept ones", jwt(`{"exp":1000000000000000000.0000000001}`), 1000000000000000000, 0),
 	ok("positive tiny", jwt(`{"exp":1e-99999}`), 0, 0),
 	ok("one nanosecond", jwt(`{"exp":1e-9}`), 0, 1),
 	ok("negative nanosecond", jwt(`{"exp":-0.000000001}`), -1, 999999999),
