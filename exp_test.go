@@ -467,6 +467,40 @@ func peerTokens(t testing.TB) []string {
 	return tokens
 }
 
+// TestStringBytes puts every byte but '"' and '\\' into member names and
+// string values, at each position of an 8-byte word: RFC 8259 §7 rejects
+// the control characters below 0x20, and json.Valid lets every other byte
+// through, invalid UTF-8 included.
+func TestStringBytes(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		if b == '"' || b == '\\' {
+			continue
+		}
+		var want error
+		if b < 0x20 {
+			want = ErrMalformed
+		}
+		t.Run(fmt.Sprintf("%#02x", b), func(t *testing.T) {
+			for pad := 0; pad < 8; pad++ {
+				s := strings.Repeat("x", pad) + string([]byte{byte(b)})
+				for _, claims := range []string{
+					`{"` + s + `":1,"exp":1}`,       // a top-level name, not exp
+					`{"exp":1,"exp` + s + `":2}`,    // a top-level name that starts as exp
+					`{"a":{"` + s + `":1},"exp":1}`, // a nested name
+					`{"a":"` + s + `","exp":1}`,     // a value
+				} {
+					got, err := UnverifiedExp(jwt(claims))
+					require.Equal(t, errorClass(want), errorClass(err), "%q", claims)
+					if want == nil {
+						require.Equal(t, time.Unix(1, 0), got, "%q", claims)
+					}
+					assertMatchesOracle(t, jwt(claims))
+				}
+			}
+		})
+	}
+}
+
 // TestChunkBoundaries slides every kind of token across the boundary
 // between two decoded chunks, where the scanner must resume mid-token.
 func TestChunkBoundaries(t *testing.T) {
