@@ -501,6 +501,48 @@ func TestStringBytes(t *testing.T) {
 	}
 }
 
+// TestUnicodeEscapes checks \u escapes in names and values: every hex
+// digit, and every byte just outside a range of them, at each of the four
+// positions; and that an escape in a name stands for its code unit, so that
+// only \u0065 spells the e of exp.
+func TestUnicodeEscapes(t *testing.T) {
+	const hexDigits, nextToThem = "0123456789abcdefABCDEF", "/:@G`g"
+	for pos := 0; pos < 4; pos++ {
+		for _, c := range []byte(hexDigits + nextToThem) {
+			digits := []byte("0000")
+			digits[pos] = c
+			esc := `\u` + string(digits)
+			var want error
+			if strings.IndexByte(nextToThem, c) >= 0 {
+				want = ErrMalformed
+			}
+			for _, claims := range []string{
+				`{"` + esc + `":1,"exp":1}`,       // a top-level name
+				`{"a":{"` + esc + `":1},"exp":1}`, // a nested name
+				`{"a":"` + esc + `","exp":1}`,     // a value
+			} {
+				_, err := UnverifiedExp(jwt(claims))
+				assert.Equal(t, errorClass(want), errorClass(err), "%s", claims)
+				assertMatchesOracle(t, jwt(claims))
+			}
+		}
+	}
+	for i := 0; i < len("exp"); i++ {
+		for u := 0; u < 0x200; u++ {
+			for _, format := range []string{`\u%04x`, `\u%04X`} {
+				claims := `{"` + "exp"[:i] + fmt.Sprintf(format, u) + "exp"[i+1:] + `":1}`
+				var want error = ErrNoExp
+				if u == int("exp"[i]) {
+					want = nil
+				}
+				_, err := UnverifiedExp(jwt(claims))
+				assert.Equal(t, errorClass(want), errorClass(err), "%s", claims)
+				assertMatchesOracle(t, jwt(claims))
+			}
+		}
+	}
+}
+
 // TestChunkBoundaries slides every kind of token across the boundary
 // between two decoded chunks, where the scanner must resume mid-token.
 func TestChunkBoundaries(t *testing.T) {
