@@ -501,6 +501,43 @@ func TestStringBytes(t *testing.T) {
 	}
 }
 
+// TestEscapes checks the two-character escapes of RFC 8259 §7 in names
+// and values: each of \" \\ \/ \b \f \n \r \t is valid and stands for a
+// byte that is none of the letters of exp, so that in place of any of them,
+// or added anywhere, it makes another name; a backslash before any other
+// byte is ErrMalformed. \u is TestUnicodeEscapes's.
+func TestEscapes(t *testing.T) {
+	check := func(claims string, want error) {
+		t.Helper()
+		_, err := UnverifiedExp(jwt(claims))
+		assert.Equal(t, errorClass(want), errorClass(err), "%s", claims)
+		assertMatchesOracle(t, jwt(claims))
+	}
+	for c := 0; c < 256; c++ {
+		if c == 'u' {
+			continue
+		}
+		esc := `\` + string([]byte{byte(c)})
+		var want error
+		valid := strings.IndexByte(`"\/bfnrt`, byte(c)) >= 0
+		if !valid {
+			want = ErrMalformed
+		}
+		check(`{"`+esc+`":1,"exp":1}`, want)       // a top-level name
+		check(`{"a":{"`+esc+`":1},"exp":1}`, want) // a nested name
+		check(`{"a":"`+esc+`","exp":1}`, want)     // a value
+		if !valid {
+			continue
+		}
+		for i := 0; i <= len("exp"); i++ {
+			if i < len("exp") {
+				check(`{"`+"exp"[:i]+esc+"exp"[i+1:]+`":1}`, ErrNoExp) // in place of a letter
+			}
+			check(`{"`+"exp"[:i]+esc+"exp"[i:]+`":1}`, ErrNoExp) // added
+		}
+	}
+}
+
 // TestUnicodeEscapes checks \u escapes in names and values: every hex
 // digit, and every byte just outside a range of them, at each of the four
 // positions; and that an escape in a name stands for its code unit, so that
