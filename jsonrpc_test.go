@@ -147,6 +147,33 @@ func TestMiddlewareJSONRPCErrorBounded(t *testing.T) {
 	require.LessOrEqual(t, body.read, maxJSONRPCBody+1, "bytes read of the body")
 }
 
+// TestMiddlewareJSONRPCErrorOneByteOver checks that a body of unknown
+// length is too large by its byte past the limit, not by its content: a
+// JSON-RPC request padded with whitespace to exactly maxJSONRPCBody gets
+// the JSON-RPC body, and the same with one more space, still valid JSON,
+// the plain one.
+func TestMiddlewareJSONRPCErrorOneByteOver(t *testing.T) {
+	const call = `{"jsonrpc":"2.0","id":1,"method":"ping"}`
+	atLimit := call + strings.Repeat(" ", maxJSONRPCBody-len(call))
+	require.Len(t, atLimit, maxJSONRPCBody)
+	tests := []struct {
+		name, body, wantBody string
+	}{
+		{"at the limit", atLimit, `{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"The access token expired"}}`},
+		{"one byte over", atLimit + " ", mwExpiredBody},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/mcp", strings.NewReader(tc.body))
+			req.ContentLength = -1
+			req.Header.Set("Authorization", "Bearer "+mwExpired)
+			got := mwServe(t, req, WithClock(mwClock), WithJSONRPCError())
+			checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, tc.wantBody)
+			require.Equal(t, tc.wantBody, got.body)
+		})
+	}
+}
+
 type mwErrReader struct{}
 
 func (mwErrReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
