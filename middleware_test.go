@@ -1273,8 +1273,13 @@ func TestMiddlewareRejectHook(t *testing.T) {
 	}
 }
 
-// TestExpiredError checks the error an expired token is reported with.
+// TestExpiredError checks the error an expired token is reported with. The
+// local zone is not UTC while it runs, so that Error must convert to UTC
+// itself: Exp is in the local zone, as UnverifiedExp returns it.
 func TestExpiredError(t *testing.T) {
+	local := time.Local
+	t.Cleanup(func() { time.Local = local })
+	time.Local = time.FixedZone("UTC+5", 5*3600)
 	tests := []struct {
 		exp     string
 		wantExp time.Time
