@@ -132,7 +132,7 @@ func BenchmarkExp(b *testing.B) {
 
 	// floor only base64-decodes the payload, already split off, into a
 	// preallocated buffer: no reader can avoid looking at every payload byte
-	// once, so this is the lower bound the issue measures jwtexp against.
+	// once, so this is the lower bound jwtexp is measured against.
 	b.Run("floor", func(b *testing.B) {
 		seg := []byte(strings.Split(tok, ".")[1])
 		buf := make([]byte, base64.RawURLEncoding.DecodedLen(len(seg)))

@@ -53,8 +53,8 @@ func (g *corpusGen) token(payload string) string {
 	return rs256Header + "." + b64([]byte(payload)) + "." + g.sig
 }
 
-// fixed are the edge cases named in issue 2 and the ones users meet in the
-// wild, each spelled out once so that every rule is exercised for sure.
+// fixed are the edge cases of jwtexp's semantics and the ones users meet in
+// the wild, each spelled out once so that every rule is exercised for sure.
 func (g *corpusGen) fixed() []corpusCase {
 	var cs []corpusCase
 	add := func(name, payload string) {
@@ -212,8 +212,8 @@ func stdAlphabetPayload() string {
 }
 
 // nonZeroTrailingBits sets the unused low bits of the last character of an
-// unpadded segment whose length is 2 or 3 mod 4. Non-strict decoders (and
-// issue 2) accept it.
+// unpadded segment whose length is 2 or 3 mod 4. Non-strict decoders, and
+// jwtexp, accept it.
 func nonZeroTrailingBits(seg string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	last := strings.IndexByte(alphabet, seg[len(seg)-1])

@@ -23,17 +23,17 @@ import (
 )
 
 // TestSemantics builds the semantics table of docs/semantics.md: how jwtexp
-// and the peer libraries read exp on the edge cases of issue 2. Every cell is
-// observed by running the library, then asserted against the expected string
-// in semCases, so the test fails when a pinned library changes behaviour or
-// jwtexp regresses. The observed table is then compared with the region of
-// ../docs/semantics.md between semBegin and semEnd; `go test -run
-// '^TestSemantics$' -update` rewrites that region and nothing else (the
-// -update flag is declared in token_test.go), so the documented table cannot
-// drift from what the code does.
+// and the peer libraries read exp on the edge cases of jwtexp's semantics.
+// Every cell is observed by running the library, then asserted against the
+// expected string in semCases, so the test fails when a pinned library
+// changes behaviour or jwtexp regresses. The observed table is then
+// compared with the region of ../docs/semantics.md between semBegin and
+// semEnd; `go test -run '^TestSemantics$' -update` rewrites that region and
+// nothing else (the -update flag is declared in token_test.go), so the
+// documented table cannot drift from what the code does.
 //
-// The jwtexp column is written from issue 2's Semantics section, not from
-// what the implementation happens to return.
+// The jwtexp column is written from the Semantics section of the package
+// documentation, not from what the implementation happens to return.
 
 // semDocFile is the document that carries the generated table, relative to
 // bench/.
@@ -86,8 +86,8 @@ type semCase struct {
 }
 
 // semCases is the table. The cells use the vocabulary of semLegend; the
-// jwtexp column is issue 2's Semantics, the others what the pinned versions
-// were observed to do.
+// jwtexp column is what the package documentation specifies, the others
+// what the pinned versions were observed to do.
 var semCases = []semCase{
 	{name: "integer", claims: `{"exp":1700000000}`, want: semCells{
 		jwtexp: "1700000000", golangMap: "1700000000", golangReg: "1700000000", jwx: "1700000000", goJose: "1700000000"}},
@@ -345,7 +345,7 @@ func semJwtexpCell(tok string) string {
 	case err == nil:
 		return semSeconds(t)
 	case !t.IsZero():
-		// Issue 2, rule 6.
+		// On any error the time must be the zero time.
 		return fmt.Sprintf("non-zero time %s with %v", semSeconds(t), err)
 	case errors.Is(err, jwtexp.ErrNotJWT):
 		return "ErrNotJWT"

@@ -262,8 +262,9 @@ func validRedirectURI(s string) bool {
 }
 
 // authorize is the authorization endpoint. It approves at once: no login,
-// no consent screen. What it checks is what the issue asks of a client:
-// PKCE with S256, and a resource parameter naming this MCP server.
+// no consent screen. What it checks is what the MCP authorization spec asks
+// of a client: PKCE with S256, and a resource parameter (RFC 8707) naming
+// this MCP server.
 func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		http.Error(w, "GET or POST only", http.StatusMethodNotAllowed)

@@ -86,7 +86,7 @@ func TestRunHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, io.Discard, &usage); err != nil {
 		t.Errorf("run(-h) = %v, want nil", err)
 	}
-	// The defaults the issue and docs/demo.md promise.
+	// The defaults docs/demo.md promises.
 	for _, want := range []string{
 		"-addr address",
 		`(default "127.0.0.1:8080")`,

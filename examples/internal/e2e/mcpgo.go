@@ -101,8 +101,8 @@ type Expiry struct {
 }
 
 // CheckMCPGoExpiry drives an initialized mcp-go client through a token
-// expiry, as issue 4 asks: with e.Fresh, the echo tool works; with
-// e.Expired, both tools/list and tools/call fail with an error for which
+// expiry: with e.Fresh, the echo tool works; with e.Expired, both
+// tools/list and tools/call fail with an error for which
 // client.IsAuthorizationRequiredError is true and
 // client.GetResourceMetadataURL is e.MetadataURL; once e.Fresh is back, the
 // same client lists e.Tools and echoes again.
