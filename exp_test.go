@@ -52,6 +52,15 @@ func trailingBits() string {
 	return header + "." + p[:len(p)-1] + string(alphabet[last|0xF]) + ".sig"
 }
 
+// notBase64Later returns a token whose claims are invalid JSON from their
+// first bytes but whose payload segment strays from base64url only in a
+// later chunk: it is still not a JWT.
+func notBase64Later() string {
+	p := []byte(base64.RawURLEncoding.EncodeToString([]byte(`{"exp":1,]` + strings.Repeat(" ", 2*decodedChunk) + `}`)))
+	p[encodedChunk+4] = '!'
+	return header + "." + string(p) + ".sig"
+}
+
 type expCase struct {
 	name  string
 	token string
@@ -105,6 +114,7 @@ var expCases = []expCase{
 	bad("padding too long", header+".eyJleHAiOjF9AAA==.sig", ErrNotJWT),
 	bad("padding in the middle", header+".eyJl=HAiOjF9.sig", ErrNotJWT),
 	bad("only padding", header+".====.sig", ErrNotJWT),
+	bad("broken JSON, then not base64url in a later chunk", notBase64Later(), ErrNotJWT),
 	bad("standard alphabet", header+"."+base64.StdEncoding.EncodeToString([]byte(`{"exp":1,"x":"???"}`))+".sig", ErrNotJWT),
 
 	// The claims must be a JSON object (RFC 7519 §7.2 step 10).
@@ -577,6 +587,24 @@ func TestUnicodeEscapes(t *testing.T) {
 				assertMatchesOracle(t, jwt(claims))
 			}
 		}
+	}
+}
+
+// TestStaleBytes cuts claims short after exp's value, with a last chunk
+// of k bytes, shorter than the one before: the buffer still holds, just past
+// the end, the bytes of that earlier chunk, here the '}' that would close
+// the object. The end of the payload is the end, whatever the buffer holds
+// beyond it, and whatever k: the decoder's eight-byte stores leave some
+// positions zeroed and others stale.
+func TestStaleBytes(t *testing.T) {
+	for k := 5; k < 24; k++ {
+		head, tail := `{"`+strings.Repeat("b", k-5)+`":{}`, `,"a":"`
+		require.Equal(t, k, strings.IndexByte(head, '}'))
+		claims := head + tail + strings.Repeat("x", decodedChunk+k-len(head)-len(tail)-len(`","exp":1`)) + `","exp":1`
+		require.Len(t, claims, decodedChunk+k)
+		_, err := UnverifiedExp(jwt(claims))
+		assert.Equal(t, errorClass(ErrMalformed), errorClass(err), "last chunk of %d bytes", k)
+		assertMatchesOracle(t, jwt(claims))
 	}
 }
 
