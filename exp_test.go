@@ -343,10 +343,15 @@ func hostileTokens() map[string]string {
 // struct, so no input, however large or deep, may cost a heap allocation.
 // A regression here (say a []byte(string) conversion, or a buffer that
 // escapes) would show up as allocations on the hot path of every request.
+// The inputs are the table's, the real tokens of the peer libraries' test
+// suites and the hostile ones.
 func TestNoAllocations(t *testing.T) {
 	inputs := map[string]string{}
 	for _, tc := range expCases {
 		inputs[tc.name] = tc.token
+	}
+	for i, tok := range peerTokens(t) {
+		inputs[fmt.Sprintf("peer token %d", i+1)] = tok
 	}
 	for name, tok := range hostileTokens() {
 		inputs[name] = tok
