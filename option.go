@@ -16,37 +16,33 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// config is what the options set. Every default lives in [defaultConfig].
+// config is what the options set. The default of each field, that of
+// Middleware() with no options, is its zero value, except for now, which
+// [defaultConfig] sets.
 type config struct {
-	skew             time.Duration
-	now              func() time.Time
-	realm            string
-	scope            string
-	resourceMetadata string
-	requireToken     bool
-	strict           bool
-	jsonrpc          bool
-	challengeFunc    func(*http.Request, error) Challenge
-	rejectHook       func(*http.Request, error)
-	errorHandler     func(http.ResponseWriter, *http.Request, error)
-	err              error // the first invalid option value
+	skew             time.Duration    // 0: never more lenient than a verifier without leeway
+	now              func() time.Time // time.Now
+	realm            string           // "": no realm parameter
+	scope            string           // "": no scope parameter
+	resourceMetadata string           // "": no resource_metadata parameter
+	requireToken     bool             // false: a request without a bearer token passes
+	strict           bool             // false: a malformed JWT passes
+	jsonrpc          bool             // false: the 401 body is the OAuth error JSON
+
+	// nil: the challenge comes from the options alone
+	challengeFunc func(*http.Request, error) Challenge
+	// nil: no call on a rejection
+	rejectHook func(*http.Request, error)
+	// nil: the built-in 401 writer
+	errorHandler func(http.ResponseWriter, *http.Request, error)
+
+	err error // the first invalid option value
 }
 
-// defaultConfig returns the configuration of Middleware() with no options.
+// defaultConfig returns the configuration of Middleware() with no options:
+// the zero config with the wall clock.
 func defaultConfig() config {
-	return config{
-		skew:             0, // never more lenient than a verifier without leeway
-		now:              time.Now,
-		realm:            "",    // no realm parameter
-		scope:            "",    // no scope parameter
-		resourceMetadata: "",    // no resource_metadata parameter
-		requireToken:     false, // a request without a bearer token passes
-		strict:           false, // a malformed JWT passes
-		jsonrpc:          false, // the 401 body is the OAuth error JSON
-		challengeFunc:    nil,   // the challenge comes from the options alone
-		rejectHook:       nil,   // no call on a rejection
-		errorHandler:     nil,   // the built-in 401 writer
-	}
+	return config{now: time.Now}
 }
 
 func (c *config) invalid(err error) {
