@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/jwtexp/jwtexp/internal/oracle"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -428,7 +427,7 @@ func assertMatchesOracle(t testing.TB, token string) {
 	t.Helper()
 	got, gotErr := UnverifiedExp(token)
 	want, wantErr := oracleExp(token)
-	if errorClass(gotErr) != errorClass(wantErr) || !cmp.Equal(got, want) || got != want {
+	if errorClass(gotErr) != errorClass(wantErr) || got != want {
 		q := token
 		if len(q) > 200 {
 			q = q[:200] + "…"
