@@ -6,46 +6,32 @@ import (
 	"strings"
 )
 
-// Challenge is one Bearer challenge for a WWW-Authenticate response header
-// (RFC 6750 §3, RFC 9110 §11.6.1). Each field is one auth-param; an empty
-// field is omitted. The zero value is the bare challenge "Bearer".
-//
-// A function given to [WithChallenge] returns one for [Middleware] to send.
-// Use it also to write the header yourself, from a handler given to
-// [WithErrorHandler], or from a handler that calls [Expired] directly.
-// A Challenge is a plain value and safe to copy and to use concurrently.
+// Challenge is one Bearer challenge of a WWW-Authenticate header (RFC 6750
+// §3). Each non-empty field is one parameter; the zero value is "Bearer".
+// [WithChallenge] returns one for [Middleware] to send, and a handler of
+// your own can write one with [Challenge.String]. It is a plain value, safe
+// to copy and to share.
 type Challenge struct {
-	// Realm is the protection space (RFC 9110 §11.5). When set it is the
-	// first parameter.
-	Realm string
-	// Scope is the space-delimited list of scopes the resource needs
-	// (RFC 6750 §3).
-	Scope string
-	// ResourceMetadata is the URL of the OAuth protected resource metadata
-	// (RFC 9728 §5.1), which MCP clients use to find the authorization
-	// server.
+	Realm string // the protection space (RFC 9110 §11.5), sent first
+	Scope string // the space-delimited scopes the resource needs
+
+	// ResourceMetadata is the URL of the protected resource metadata
+	// (RFC 9728 §5.1), from which MCP clients find the authorization server.
 	ResourceMetadata string
-	// Error is the RFC 6750 §3.1 error code, such as "invalid_token".
-	// RFC 6750 §3.1 says to leave it empty when the request carried no
-	// credentials at all.
+
+	// Error is an RFC 6750 §3.1 error code such as "invalid_token"; leave it
+	// empty when the request carried no credentials.
 	Error string
-	// ErrorDescription is human-readable text for developers (RFC 6750 §3).
-	ErrorDescription string
+
+	ErrorDescription string // text for developers (RFC 6750 §3)
 }
 
-// String returns c as a WWW-Authenticate field value: the auth-scheme
-// "Bearer", then the non-empty parameters in the fixed order realm, error,
-// error_description, resource_metadata, scope, separated by ", ". That order
-// puts realm first as RFC 6750 §3 shows it, and keeps the error next to its
-// description. Every value is sent as an RFC 9110 §5.6.4 quoted-string, with
-// `"` and `\` escaped as quoted-pairs; realm must be a quoted-string anyway
-// (RFC 9110 §11.5).
-//
-// A quoted-string cannot carry control characters (0x00–0x1F and DEL), so
-// String replaces each with a space: the result is always one valid,
-// single-line challenge, never a header-splitting one. [Middleware] instead
-// rejects such option values at construction. Bytes of 0x80 and above pass
-// unchanged as obs-text; RFC 9110 §5.5 advises US-ASCII.
+// String returns c as a WWW-Authenticate field value: "Bearer", then the
+// non-empty parameters in the order realm, error, error_description,
+// resource_metadata, scope, each a quoted-string (RFC 9110 §5.6.4) with `"`
+// and `\` escaped. Control characters, which a quoted-string cannot carry,
+// become spaces, so the result is always one valid line; bytes from 0x80
+// pass as obs-text.
 func (c Challenge) String() string {
 	params := [...]struct{ name, value string }{
 		{"realm", c.Realm},

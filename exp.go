@@ -1,35 +1,27 @@
-// Package jwtexp reads the expiry of a JWT bearer token WITHOUT verifying its
-// signature, so that a server may reject an expired token early but must
-// never use the result to accept one.
+// Package jwtexp reads the exp claim of a JWT bearer token without verifying
+// it, so that a server can reject an expired token early; the result must
+// never be used to accept one.
 //
 // # Security
 //
-// Nothing here is verified: not the signature, not the issuer, not the
-// audience. Anyone can mint a token with any exp. The only safe use of
-// [UnverifiedExp], [Expired] and [ExpiredAt] is to turn a request away
-// before the real verifier runs (a token that claims to be expired is
-// useless to its holder either way); a token that is not expired must still
-// go through full verification. [Middleware] follows that rule: it only ever
+// Nothing is verified: not the signature, the issuer or the audience, and
+// anyone can mint a token with any exp. Use [UnverifiedExp], [Expired] and
+// [ExpiredAt] only to turn a request away before the real verifier runs; a
+// token that is not expired must still be verified. [Middleware] only ever
 // rejects.
 //
 // # Semantics
 //
-// A token is three base64url segments separated by dots (RFC 7519 §7.2,
-// RFC 7515 §7.1). Only the payload is read; the header and signature are
-// neither decoded nor checked, so the same rules cover JWS of any alg,
-// "none" included. The exp claim is a NumericDate (RFC 7519 §2, §4.1.4):
-// a JSON number of seconds since the Unix epoch, possibly fractional. jwtexp
-// takes its exact decimal value, floored to the nanosecond, with no float
-// rounding. The errors tell apart what cannot be a JWT at all ([ErrNotJWT],
-// for opaque tokens, which callers should let pass), a JWT whose claims are
-// broken ([ErrMalformed]) and one without exp ([ErrNoExp]).
+// Only the payload of a compact JWS (RFC 7515 §7.1) is decoded, so every
+// alg, "none" included, is treated alike. exp is a NumericDate (RFC 7519
+// §2, §4.1.4), taken at its exact decimal value and floored to the
+// nanosecond, with no float rounding.
 //
 // # Cost
 //
-// [UnverifiedExp], [Expired] and [ExpiredAt] run in time linear in the
-// token's length, with no heap allocation and a fixed amount of stack,
-// whatever the input: a 1 MiB token, 100 000 dots or JSON nested 10 000
-// deep cost what their length costs.
+// [UnverifiedExp], [Expired] and [ExpiredAt] take time linear in the
+// token's length, a fixed amount of stack and no heap allocation, whatever
+// the input: a 1 MiB token, 100 000 dots or JSON nested 10 000 deep.
 package jwtexp
 
 import (
@@ -38,39 +30,30 @@ import (
 	"time"
 )
 
-// Errors returned by [UnverifiedExp]. They are distinct sentinels: compare
-// with errors.Is.
+// The errors of [UnverifiedExp]; compare with errors.Is.
 var (
-	// ErrNotJWT means the token cannot be told to be a JWT: not three
-	// dot-separated segments, a payload segment that is empty or not
-	// base64url, or a decoded payload whose first non-whitespace byte is
-	// not '{'. Opaque access tokens, PASETO and JWE (five segments) land
-	// here. Callers should let such tokens pass to the real verifier.
+	// ErrNotJWT means the token is not a compact JWT: not three
+	// dot-separated segments, or a payload that is empty, not base64url, or
+	// whose first non-blank byte is not '{'. Opaque tokens, PASETO and JWE
+	// land here; let them pass to the real verifier.
 	ErrNotJWT = errors.New("jwtexp: not a JWT")
 
-	// ErrMalformed means the decoded payload starts with '{' but is not
-	// valid JSON as encoding/json's Valid decides, or its exp is not a JSON
-	// number, appears more than once, or is 2^62 seconds or more away from
-	// the epoch in either direction.
+	// ErrMalformed means the payload starts as a JSON object but is not
+	// valid JSON (as json.Valid decides), or its exp is not a number,
+	// appears twice, or is 2^62 s or more away from the epoch.
 	ErrMalformed = errors.New("jwtexp: malformed JWT claims")
 
-	// ErrNoExp means the payload is a valid JSON object without a top-level
-	// "exp" member. An exp nested inside another claim does not count.
+	// ErrNoExp means the payload is a JSON object without a top-level exp.
 	ErrNoExp = errors.New("jwtexp: JWT has no exp claim")
 )
 
-// UnverifiedExp returns the exp claim of a compact JWT without verifying
-// anything; see the package documentation for why the result may only be
-// used to reject a token.
-//
-// Surrounding whitespace is ignored, since it can only fall in the header or
-// the signature, which are never read. The result is the exact value of exp,
-// floored to the nanosecond, as [time.Unix] returns it (in the local time
-// zone). exp 0 and -0 are the epoch, not an
-// absent claim. On error the result is the zero [time.Time] and the error is
-// [ErrNotJWT], [ErrMalformed] or [ErrNoExp].
-//
-// UnverifiedExp does not allocate and is safe for concurrent use.
+// UnverifiedExp returns the exp claim of a compact JWT, verifying nothing
+// (see the package documentation). The result is exp exactly, floored to
+// the nanosecond, as [time.Unix] returns it (in the local time zone); exp 0
+// is the epoch, not an absent claim. Whitespace around the token is
+// ignored. On error the time is zero and the error is [ErrNotJWT],
+// [ErrMalformed] or [ErrNoExp]. UnverifiedExp allocates nothing and is safe
+// for concurrent use.
 func UnverifiedExp(token string) (time.Time, error) {
 	payload, ok := payloadSegment(token)
 	if !ok {
@@ -87,25 +70,18 @@ func UnverifiedExp(token string) (time.Time, error) {
 	return time.Unix(sec, nsec), nil
 }
 
-// Expired reports whether token carries an exp that is at least skew in the
-// past, by the wall clock. It is ExpiredAt(token, time.Now(), skew); see
-// [ExpiredAt]. Expired does not allocate and is safe for concurrent use.
+// Expired reports whether token's exp is at least skew in the past:
+// [ExpiredAt] at [time.Now]. It allocates nothing and is safe for
+// concurrent use.
 func Expired(token string, skew time.Duration) bool {
 	return ExpiredAt(token, time.Now(), skew)
 }
 
-// ExpiredAt reports whether, at the instant now, token has been expired for
-// at least skew: whether [UnverifiedExp] succeeds and now >= exp + skew.
-//
-// At now == exp the token is expired: RFC 7519 §4.1.4 requires the current
-// time to be before exp. A positive skew forgives clocks that run ahead of
-// the issuer's, but must not exceed the leeway of the verifier behind (see
-// [WithSkew]); a negative skew treats tokens about to expire as expired. Any
-// error from [UnverifiedExp] gives false: a token whose expiry cannot be
-// read is left to the real verifier.
-// No skew overflows, whatever the exp.
-//
-// ExpiredAt does not allocate and is safe for concurrent use.
+// ExpiredAt reports whether [UnverifiedExp] reads an exp from token and
+// now >= exp + skew; at now == exp a token is expired (RFC 7519 §4.1.4). A
+// token whose exp cannot be read gives false, for the real verifier to
+// judge. Every skew is valid; on choosing one, see [WithSkew]. ExpiredAt
+// allocates nothing and is safe for concurrent use.
 func ExpiredAt(token string, now time.Time, skew time.Duration) bool {
 	exp, err := UnverifiedExp(token)
 	return err == nil && expiredAt(exp, now, skew)

@@ -14,22 +14,19 @@ import (
 	"unicode/utf8"
 )
 
-// The errors that [Middleware] passes to the functions of [WithRejectHook],
-// [WithChallenge] and [WithErrorHandler]. For an expired token the error is
-// an [*ExpiredError]; under [WithStrict] it may also be one for which
-// errors.Is(err, [ErrMalformed]) is true. Compare with errors.Is.
+// The errors [Middleware] passes to [WithRejectHook], [WithChallenge] and
+// [WithErrorHandler]: an [*ExpiredError] for an expired token,
+// [ErrMissingToken] under [WithRequireToken], and under [WithStrict] one
+// that matches [ErrMalformed]. Compare with errors.Is.
 var (
-	// ErrExpired means a bearer JWT's exp claim has passed: [ExpiredAt] is
-	// true for it under the configured clock and skew. [Middleware] reports
-	// it as an [*ExpiredError], which matches ErrExpired with errors.Is.
+	// ErrExpired matches every [*ExpiredError].
 	ErrExpired = errors.New("jwtexp: bearer token expired")
-	// ErrMissingToken means the request carried no bearer token while
-	// [WithRequireToken] was set.
+	// ErrMissingToken means the request carried no bearer token.
 	ErrMissingToken = errors.New("jwtexp: no bearer token")
 )
 
-// ExpiredError is the error [Middleware] reports for an expired bearer JWT.
-// errors.Is(err, [ErrExpired]) is true for it, and errors.As retrieves it:
+// ExpiredError is the error [Middleware] reports for an expired bearer JWT;
+// it matches [ErrExpired]:
 //
 //	var e *jwtexp.ExpiredError
 //	if errors.As(err, &e) { log.Println("expired at", e.Exp) }
@@ -46,23 +43,22 @@ func (e *ExpiredError) Error() string {
 // Is reports whether target is [ErrExpired].
 func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 
-// Middleware returns a net/http middleware that answers a request carrying
-// an expired bearer JWT with a 401 and the Bearer challenge MCP clients act
-// on (RFC 6750 §3), and passes every other request to the next handler
-// untouched. The signature is not verified: Middleware only ever rejects,
-// and a token it lets through must still be verified downstream.
+// Middleware returns middleware that answers a request carrying an expired
+// bearer JWT with 401 and an invalid_token Bearer challenge (RFC 6750 §3),
+// and passes every other request to the next handler untouched. It
+// verifies nothing, so it only ever rejects: a token it lets through must
+// still be verified downstream.
 //
-// Each Authorization field line is read with [BearerToken]; when there are
-// several, the request is rejected if any one would be. A token in the query
-// string is never read. Opaque tokens, JWTs without exp and (unless
-// [WithStrict]) malformed JWTs pass, and so do requests without a bearer
-// token (unless [WithRequireToken]). CORS preflights (OPTIONS requests
-// without an Authorization field) and clean /.well-known/ paths (OAuth
-// discovery, RFC 8414 and RFC 9728) always pass, without a look at the
-// token, so the MCP endpoint must not be served under /.well-known/.
+// Every Authorization field line is read with [BearerToken], and the
+// request is rejected if any line's token is; the query string is never
+// read. Opaque tokens, JWTs without exp and, unless [WithStrict], malformed
+// JWTs pass, as do requests without a bearer token unless
+// [WithRequireToken]. CORS preflights (OPTIONS without Authorization) and
+// clean /.well-known/ paths (OAuth discovery) always pass unjudged, so the
+// MCP endpoint must not be served there.
 //
-// A rejection is answered, unless [WithErrorHandler] replaces the writer,
-// with status 401, exactly one challenge and no call to the next handler:
+// The built-in rejection has status 401, one challenge, no call to the
+// next handler, and keeps the headers an outer middleware set:
 //
 //	WWW-Authenticate: Bearer error="invalid_token", error_description="The access token expired"
 //	Cache-Control: no-store
@@ -70,13 +66,12 @@ func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 //
 //	{"error":"invalid_token","error_description":"The access token expired"}
 //
-// [WithRealm], [WithScope], [WithResourceMetadata] and [WithChallenge] add to
-// the challenge, and [WithJSONRPCError] changes the body. Headers an outer
-// middleware set are kept; for a request with an Origin, WWW-Authenticate is
-// added to Access-Control-Expose-Headers so that browser clients can read it.
+// The options add to the challenge and change the body. For a request with
+// an Origin, WWW-Authenticate is added to Access-Control-Expose-Headers.
 //
-// Middleware panics, with a message starting "jwtexp:", on an invalid option.
-// The result is safe for concurrent use and allocates nothing to pass.
+// Middleware panics, with a message starting "jwtexp:", on an invalid
+// option. The result is safe for concurrent use and allocates nothing to
+// pass.
 func Middleware(opts ...Option) func(http.Handler) http.Handler {
 	c := defaultConfig()
 	for i, o := range opts {
@@ -161,19 +156,13 @@ func (c *config) judge(token string) error {
 	return nil
 }
 
-// BearerToken returns the token of one Authorization field value with the
-// Bearer scheme (RFC 6750 §2.1), and false for any other scheme or an empty
-// token. It is the parser [Middleware] applies to each Authorization field
-// line; use it in a handler of your own to read the token as Middleware
-// does.
-//
-// The scheme is matched case-insensitively (RFC 9110 §11.1). RFC 9110 §11.4
-// puts one or more SP between scheme and token; BearerToken accepts any run
-// of white space as [unicode.IsSpace] defines it, and trims such white space
-// around the value and the token, because common verifiers (the MCP
-// go-sdk's, with [strings.Fields]) accept it, and a reject-only filter must
-// recognise at least every token the verifier would take. It allocates
-// nothing and is safe for concurrent use.
+// BearerToken returns the token of an Authorization field value with the
+// Bearer scheme (RFC 6750 §2.1), and false for another scheme or an empty
+// token: the parser [Middleware] uses. The scheme is matched
+// case-insensitively, and any Unicode white space may separate it from the
+// token and surround both, as verifiers such as go-sdk's accept: a
+// reject-only filter must see every token its verifier takes. BearerToken
+// allocates nothing and is safe for concurrent use.
 func BearerToken(authorization string) (token string, ok bool) {
 	const scheme = "Bearer"
 	v := strings.TrimSpace(authorization)
