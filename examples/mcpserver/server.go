@@ -90,7 +90,7 @@ func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func(
 	// Innermost: go-sdk's own check. It verifies the signature (possibly
 	// expensive: a JWKS fetch or an introspection call in real servers), and
 	// answers an expired token with a challenge that has no
-	// error="invalid_token" (go-sdk issue 1134), so a client cannot tell it
+	// error="invalid_token" (modelcontextprotocol/go-sdk#1134), so a client cannot tell it
 	// should re-authorize.
 	//
 	// Its ClockSkew and jwtexp's skew are both 0, and jwtexp runs first, so

@@ -266,7 +266,7 @@ func TestHandlerOtherRejections(t *testing.T) {
 // jwtexp in front of auth.RequireBearerToken. On its own, RequireBearerToken
 // (go-sdk v1.8.0) runs the verifier, which may be expensive, before it looks
 // at the expiry, and then answers with a challenge that has no error code
-// (go-sdk issue 1134), so a client cannot tell "expired, re-authorize" from
+// (modelcontextprotocol/go-sdk#1134), so a client cannot tell "expired, re-authorize" from
 // "no token". With jwtexp in front, the verifier never runs for an expired
 // token and the challenge says error="invalid_token".
 func TestWhyJWTExpGoesFirst(t *testing.T) {
@@ -309,7 +309,7 @@ func TestWhyJWTExpGoesFirst(t *testing.T) {
 			ch := bearerChallenge(t, rec.Result().Header)
 			if ch["error"] != tt.errorCode {
 				// If RequireBearerToken alone starts sending an error code,
-				// go-sdk issue 1134 is fixed: revisit the rationale in docs/mcp-sdks.md.
+				// modelcontextprotocol/go-sdk#1134 is fixed: revisit the rationale in docs/mcp-sdks.md.
 				t.Errorf("challenge error=%q, want %q", ch["error"], tt.errorCode)
 			}
 			if ch["resource_metadata"] != d.cfg.metadataURL() {
