@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // mwNow is the fixed instant every middleware test judges at.
@@ -112,56 +114,58 @@ func mwRequest(method, target string, auth ...string) *http.Request {
 	return req
 }
 
-// checkPassed fails unless the request reached next and the response is
-// exactly what next wrote.
-func checkPassed(t testing.TB, got mwResult) {
-	t.Helper()
-	if !got.next || got.status != http.StatusOK || got.body != "next" || got.header.Get("Www-Authenticate") != `Next realm="leak"` {
-		t.Fatalf("want pass-through to next, got next=%v status=%d header=%v body=%q", got.next, got.status, got.header, got.body)
+// mwWhat formats the optional msgAndArgs of checkPassed and checkRejected,
+// which name the request when no subtest does, as a prefix of their
+// messages.
+func mwWhat(msgAndArgs []any) string {
+	if len(msgAndArgs) == 0 {
+		return ""
 	}
+	if format, ok := msgAndArgs[0].(string); ok {
+		return fmt.Sprintf(format, msgAndArgs[1:]...) + ": "
+	}
+	return fmt.Sprint(msgAndArgs...) + ": "
 }
 
-// checkRejected fails unless got is the built-in 401 with exactly one
-// well-formed challenge whose parameters are wantParams, and the body
+// checkPassed fails the test unless the request reached next and the
+// response is exactly what next wrote.
+func checkPassed(t testing.TB, got mwResult, msgAndArgs ...any) {
+	t.Helper()
+	what := mwWhat(msgAndArgs)
+	require.True(t, got.next, "%snext handler not called: status %d, header %v, body %q", what, got.status, got.header, got.body)
+	require.Equal(t, http.StatusOK, got.status, "%sstatus", what)
+	require.Equal(t, "next", got.body, "%sbody", what)
+	require.Equal(t, `Next realm="leak"`, got.header.Get("Www-Authenticate"), "%sWWW-Authenticate", what)
+}
+
+// checkRejected fails the test unless got is the built-in 401 with exactly
+// one well-formed challenge whose parameters are wantParams, and the body
 // wantBody (Content-Type application/json, or no Content-Type for an empty
 // body).
-func checkRejected(t testing.TB, got mwResult, wantParams map[string]string, wantBody string) {
+func checkRejected(t testing.TB, got mwResult, wantParams map[string]string, wantBody string, msgAndArgs ...any) {
 	t.Helper()
-	if got.next {
-		t.Fatal("next handler was called on a rejection")
-	}
-	if got.status != http.StatusUnauthorized {
-		t.Fatalf("status %d, want 401", got.status)
-	}
-	if n := len(got.header["Www-Authenticate"]); n != 1 {
-		t.Fatalf("%d WWW-Authenticate field lines, want 1: %q", n, got.header["Www-Authenticate"])
-	}
+	what := mwWhat(msgAndArgs)
+	require.False(t, got.next, "%snext handler called on a rejection", what)
+	require.Equal(t, http.StatusUnauthorized, got.status, "%sstatus", what)
+	require.Len(t, got.header["Www-Authenticate"], 1, "%sWWW-Authenticate field lines", what)
 	pc, err := checkBearerChallenge(got.header.Get("Www-Authenticate"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "%sWWW-Authenticate", what)
 	if diff := cmp.Diff(wantParams, pc.Params); diff != "" {
-		t.Fatalf("challenge params (-want +got):\n%s", diff)
+		t.Fatalf("%schallenge params (-want +got):\n%s", what, diff)
 	}
 	if diff := cmp.Diff([]string{"no-store"}, got.header["Cache-Control"]); diff != "" {
-		t.Fatalf("Cache-Control (-want +got):\n%s", diff)
+		t.Fatalf("%sCache-Control (-want +got):\n%s", what, diff)
 	}
 	wantType := []string{"application/json"}
 	if wantBody == "" {
 		wantType = nil
 	}
 	if diff := cmp.Diff(wantType, got.header["Content-Type"]); diff != "" {
-		t.Fatalf("Content-Type (-want +got):\n%s", diff)
+		t.Fatalf("%sContent-Type (-want +got):\n%s", what, diff)
 	}
-	if cl := got.header.Get("Content-Length"); cl != strconv.Itoa(len(wantBody)) {
-		t.Fatalf("Content-Length %q, want %d", cl, len(wantBody))
-	}
-	if got.body != wantBody {
-		t.Fatalf("body %s, want %s", got.body, wantBody)
-	}
-	if got.header.Get("X-Next") != "" {
-		t.Fatal("a header of the next handler leaked")
-	}
+	require.Equal(t, strconv.Itoa(len(wantBody)), got.header.Get("Content-Length"), "%sContent-Length", what)
+	require.Equal(t, wantBody, got.body, "%sbody", what)
+	require.Empty(t, got.header.Get("X-Next"), "%sX-Next: a header of the next handler leaked", what)
 }
 
 // Challenge parameters of the three rejections with only
@@ -182,7 +186,7 @@ func TestMiddleware(t *testing.T) {
 		missing   = "missing"
 	)
 	strict := []Option{WithStrict()}
-	require := []Option{WithRequireToken()}
+	required := []Option{WithRequireToken()}
 	tests := []struct {
 		name   string
 		method string
@@ -236,7 +240,7 @@ func TestMiddleware(t *testing.T) {
 		{"space inside the payload: not a JWT", "POST", "/mcp", []string{"Bearer " + mwSplitPayload(mwExpired, " ")}, nil, passes},
 		{"space inside the header segment: still expired", "POST", "/mcp", []string{"Bearer " + mwExpired[:10] + " " + mwExpired[10:]}, nil, expired},
 		{"query-string token is never read", "POST", "/mcp?access_token=" + mwExpired, nil, nil, passes},
-		{"query-string token, token required", "POST", "/mcp?access_token=" + mwFresh, nil, require, missing},
+		{"query-string token, token required", "POST", "/mcp?access_token=" + mwFresh, nil, required, missing},
 
 		// Several Authorization field lines: reject if any bearer line would be.
 		{"comma-joined credentials in one line are not a JWT", "POST", "/mcp", []string{"Bearer " + mwExpired + ", Bearer " + mwFresh}, nil, passes},
@@ -247,31 +251,31 @@ func TestMiddleware(t *testing.T) {
 		{"malformed then expired, strict: first decides", "POST", "/mcp", []string{"Bearer " + mwMalformed, "Bearer " + mwExpired}, strict, malformed},
 		{"expired then malformed, strict: first decides", "POST", "/mcp", []string{"Bearer " + mwExpired, "Bearer " + mwMalformed}, strict, expired},
 		{"fresh then malformed, strict", "POST", "/mcp", []string{"Bearer " + mwFresh, "Bearer " + mwMalformed}, strict, malformed},
-		{"Basic lines only, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Basic YTpi"}, require, missing},
-		{"Basic and fresh lines, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Bearer " + mwFresh}, require, passes},
+		{"Basic lines only, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Basic YTpi"}, required, missing},
+		{"Basic and fresh lines, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz", "Bearer " + mwFresh}, required, passes},
 
 		// No credentials.
 		{"no Authorization", "POST", "/mcp", nil, nil, passes},
-		{"no Authorization, token required", "POST", "/mcp", nil, require, missing},
-		{"empty Authorization, token required", "POST", "/mcp", []string{""}, require, missing},
-		{"Basic, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz"}, require, missing},
-		{"scheme only, token required", "POST", "/mcp", []string{"Bearer"}, require, missing},
-		{"fresh token, token required", "POST", "/mcp", []string{"Bearer " + mwFresh}, require, passes},
-		{"opaque token, token required", "POST", "/mcp", []string{"Bearer " + mwOpaque}, require, passes},
-		{"expired token, token required", "POST", "/mcp", []string{"Bearer " + mwExpired}, require, expired},
+		{"no Authorization, token required", "POST", "/mcp", nil, required, missing},
+		{"empty Authorization, token required", "POST", "/mcp", []string{""}, required, missing},
+		{"Basic, token required", "POST", "/mcp", []string{"Basic dXNlcjpwYXNz"}, required, missing},
+		{"scheme only, token required", "POST", "/mcp", []string{"Bearer"}, required, missing},
+		{"fresh token, token required", "POST", "/mcp", []string{"Bearer " + mwFresh}, required, passes},
+		{"opaque token, token required", "POST", "/mcp", []string{"Bearer " + mwOpaque}, required, passes},
+		{"expired token, token required", "POST", "/mcp", []string{"Bearer " + mwExpired}, required, expired},
 
 		// Exempt requests.
 		// A CORS preflight carries no credentials; an OPTIONS request with
 		// an Authorization field is judged like any other.
-		{"OPTIONS without Authorization, token required", "OPTIONS", "/mcp", nil, require, passes},
+		{"OPTIONS without Authorization, token required", "OPTIONS", "/mcp", nil, required, passes},
 		{"OPTIONS with an expired token", "OPTIONS", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
-		{"OPTIONS with a fresh token", "OPTIONS", "/mcp", []string{"Bearer " + mwFresh}, require, passes},
+		{"OPTIONS with a fresh token", "OPTIONS", "/mcp", []string{"Bearer " + mwFresh}, required, passes},
 		{"OPTIONS with a malformed token, strict", "OPTIONS", "/mcp", []string{"Bearer " + mwMalformed}, strict, malformed},
-		{"OPTIONS with Basic, token required", "OPTIONS", "/mcp", []string{"Basic dXNlcjpwYXNz"}, require, missing},
-		{"OPTIONS with an empty Authorization, token required", "OPTIONS", "/mcp", []string{""}, require, missing},
+		{"OPTIONS with Basic, token required", "OPTIONS", "/mcp", []string{"Basic dXNlcjpwYXNz"}, required, missing},
+		{"OPTIONS with an empty Authorization, token required", "OPTIONS", "/mcp", []string{""}, required, missing},
 		{"lower-case options is another method", "options", "/mcp", []string{"Bearer " + mwExpired}, nil, expired},
 		{"well-known metadata with an expired token", "GET", "/.well-known/oauth-protected-resource/mcp", []string{"Bearer " + mwExpired}, nil, passes},
-		{"well-known AS metadata, token required", "GET", "/.well-known/oauth-authorization-server", nil, require, passes},
+		{"well-known AS metadata, token required", "GET", "/.well-known/oauth-authorization-server", nil, required, passes},
 		{"well-known root", "GET", "/.well-known/", []string{"Bearer " + mwExpired}, nil, passes},
 		{"well-known with a query", "GET", "/.well-known/openid-configuration?x=1", []string{"Bearer " + mwExpired}, nil, passes},
 		// Percent-encoding that changes the path (URL.RawPath set) ends the
@@ -281,7 +285,7 @@ func TestMiddleware(t *testing.T) {
 		{"percent-encoded letter is not exempt", "GET", "/.well-known/%6Fauth-protected-resource", []string{"Bearer " + mwExpired}, nil, expired},
 		{"lower-case percent-encoding is not exempt", "GET", "/.well-known/a%5cb", []string{"Bearer " + mwExpired}, nil, expired},
 		{"percent-encoded dot, fresh token", "GET", "/%2Ewell-known/oauth-protected-resource", []string{"Bearer " + mwFresh}, nil, passes},
-		{"percent-encoded dot, token required", "GET", "/%2Ewell-known/oauth-protected-resource", nil, require, missing},
+		{"percent-encoded dot, token required", "GET", "/%2Ewell-known/oauth-protected-resource", nil, required, missing},
 		{"encoding that changes nothing stays exempt", "GET", "/.well-known/a%20b", []string{"Bearer " + mwExpired}, nil, passes},
 		{"well-known without trailing slash", "GET", "/.well-known", []string{"Bearer " + mwExpired}, nil, expired},
 		{"well-known prefix of a longer name", "GET", "/.well-known-x/y", []string{"Bearer " + mwExpired}, nil, expired},
@@ -302,7 +306,7 @@ func TestMiddleware(t *testing.T) {
 		{"unclean: well-known dot", "GET", "/.well-known/.", []string{"Bearer " + mwExpired}, nil, expired},
 		{"unclean: well-known double slash", "GET", "/.well-known//", []string{"Bearer " + mwExpired}, nil, expired},
 		{"unclean: encoded dot segment", "GET", "/.well-known/a/%2E/b", []string{"Bearer " + mwExpired}, nil, expired},
-		{"unclean path, token required", "GET", "/.well-known//x", nil, require, missing},
+		{"unclean path, token required", "GET", "/.well-known//x", nil, required, missing},
 		{"unclean path, fresh token", "GET", "/.well-known/a/../b", []string{"Bearer " + mwFresh}, nil, passes},
 		{"dots inside a segment are not dot segments", "GET", "/.well-known/a..b/.c/..d", []string{"Bearer " + mwExpired}, nil, passes},
 		// A backslash is no separator here: "..\mcp" is one segment. Sent
@@ -357,16 +361,15 @@ func TestMiddlewareChallenge(t *testing.T) {
 			if diff := cmp.Diff([]string{tc.want}, got.header["Www-Authenticate"]); diff != "" {
 				t.Fatalf("WWW-Authenticate (-want +got):\n%s", diff)
 			}
-			if _, err := parseChallenge(tc.want); err != nil {
-				t.Fatal(err)
-			}
+			_, err := parseChallenge(tc.want)
+			require.NoError(t, err, "parseChallenge(%q)", tc.want)
 		})
 	}
 	// Without an error code (RFC 6750 §3.1).
 	got := mwServe(t, mwRequest("POST", "/mcp"), WithRequireToken(), WithRealm("r"), WithScope("s"), WithResourceMetadata(mwMetadata))
 	want := `Bearer realm="r", resource_metadata="` + mwMetadata + `", scope="s"`
 	if diff := cmp.Diff([]string{want}, got.header["Www-Authenticate"]); diff != "" {
-		t.Fatalf("missing token: WWW-Authenticate (-want +got):\n%s", diff)
+		t.Errorf("missing token: WWW-Authenticate (-want +got):\n%s", diff)
 	}
 	got = mwServe(t, mwRequest("POST", "/mcp"), WithRequireToken())
 	if diff := cmp.Diff([]string{"Bearer"}, got.header["Www-Authenticate"]); diff != "" {
@@ -436,9 +439,7 @@ func TestMiddlewareClock(t *testing.T) {
 	for i, tc := range tests {
 		calls.Store(0)
 		h.ServeHTTP(httptest.NewRecorder(), tc.req)
-		if got := calls.Load(); got != tc.want {
-			t.Errorf("request %d: clock read %d times, want %d", i, got, tc.want)
-		}
+		assert.Equal(t, tc.want, calls.Load(), "request %d: clock reads", i)
 	}
 }
 
@@ -450,9 +451,8 @@ func TestMiddlewareOptionsReadOnce(t *testing.T) {
 	opts[1] = WithRealm("second")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, mwRequest("GET", "/mcp", "Bearer "+mwExpired))
-	if got := rec.Header().Get("Www-Authenticate"); !strings.HasPrefix(got, `Bearer realm="first"`) {
-		t.Fatalf("WWW-Authenticate %q, want realm first", got)
-	}
+	got := rec.Header().Get("Www-Authenticate")
+	require.True(t, strings.HasPrefix(got, `Bearer realm="first"`), "WWW-Authenticate %q, want realm first", got)
 }
 
 // TestMiddlewareOuterHeaders checks that headers an outer middleware set are
@@ -504,17 +504,16 @@ func TestMiddlewareOuterHeaders(t *testing.T) {
 			outer.ServeHTTP(rec, req)
 			got := mwResult{status: rec.Code, header: rec.Result().Header, body: rec.Body.String()}
 			checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody)
-			if got.header.Get("Access-Control-Allow-Origin") != "*" || got.header.Get("Vary") != "Origin" {
-				t.Fatalf("outer CORS headers lost: %v", got.header)
-			}
+			assert.Equal(t, "*", got.header.Get("Access-Control-Allow-Origin"), "the outer middleware's Access-Control-Allow-Origin")
+			assert.Equal(t, "Origin", got.header.Get("Vary"), "the outer middleware's Vary")
 			if diff := cmp.Diff(tc.wantExpose, got.header["Access-Control-Expose-Headers"]); diff != "" {
-				t.Fatalf("Access-Control-Expose-Headers (-want +got):\n%s", diff)
+				t.Errorf("Access-Control-Expose-Headers (-want +got):\n%s", diff)
 			}
 		})
 	}
-	if shared[:2][1] != "X-Spare" || shared[0] != "Mcp-Session-Id" {
-		t.Fatalf("the outer middleware's shared slice was written through: %q", shared[:2])
-	}
+	// Written through, the shared slice would show it in either place.
+	assert.Equal(t, "Mcp-Session-Id", shared[0], "the outer middleware's shared slice, its value")
+	assert.Equal(t, "X-Spare", shared[:2][1], "the outer middleware's shared slice, its spare capacity")
 }
 
 // TestMiddlewareSharedResponseSlices checks that whatever a handler or
@@ -535,7 +534,8 @@ func TestMiddlewareSharedResponseSlices(t *testing.T) {
 	second := httptest.NewRecorder()
 	h.ServeHTTP(second, mwRequest("GET", "/mcp", "Bearer "+mwExpired))
 	got := mwResult{status: second.Code, header: second.Result().Header, body: second.Body.String()}
-	checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody)
+	checkRejected(t, got, map[string]string{"error": "invalid_token", "error_description": "The access token expired"}, mwExpiredBody,
+		"the 401 after one whose header values were changed")
 }
 
 // TestMiddlewareWire checks the 401 as a real client reads it over
@@ -545,27 +545,21 @@ func TestMiddlewareWire(t *testing.T) {
 	defer srv.Close()
 	for _, method := range []string{"POST", "GET", "HEAD"} {
 		req, err := http.NewRequest(method, srv.URL+"/mcp", strings.NewReader(`{}`))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err, "NewRequest(%s)", method)
 		req.Header.Set("Authorization", "Bearer "+mwExpired)
 		req.Header.Set("Origin", "https://inspector.example")
 		res, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err, "%s request", method)
 		body, err := io.ReadAll(res.Body)
 		res.Body.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err, "%s: reading the body", method)
 		want := mwExpiredBody
 		if method == "HEAD" {
 			want = ""
 		}
-		if res.StatusCode != 401 || string(body) != want || res.ContentLength != int64(len(mwExpiredBody)) {
-			t.Fatalf("%s: status %d, Content-Length %d, body %q", method, res.StatusCode, res.ContentLength, body)
-		}
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s: status", method)
+		assert.Equal(t, want, string(body), "%s: body", method)
+		assert.Equal(t, int64(len(mwExpiredBody)), res.ContentLength, "%s: Content-Length", method)
 		wantHeader := map[string][]string{
 			"Www-Authenticate":              {`Bearer realm="mcp", error="invalid_token", error_description="The access token expired", resource_metadata="` + mwMetadata + `"`},
 			"Cache-Control":                 {"no-store"},
@@ -578,9 +572,8 @@ func TestMiddlewareWire(t *testing.T) {
 				t.Errorf("%s: %s (-want +got):\n%s", method, k, diff)
 			}
 		}
-		if _, err := checkBearerChallenge(res.Header.Get("Www-Authenticate")); err != nil {
-			t.Error(err)
-		}
+		_, err = checkBearerChallenge(res.Header.Get("Www-Authenticate"))
+		assert.NoError(t, err, "%s: WWW-Authenticate", method)
 	}
 }
 
@@ -610,31 +603,26 @@ func TestMiddlewareErrorHandler(t *testing.T) {
 			eh := func(w http.ResponseWriter, r *http.Request, err error) {
 				calls++
 				gotErr = err
-				if len(w.Header()) != 0 {
-					t.Errorf("headers already set when the error handler runs: %v", w.Header())
-				}
-				if r != tc.req {
-					t.Error("error handler got another request")
-				}
+				assert.Empty(t, w.Header(), "headers already set when the error handler runs")
+				assert.Same(t, tc.req, r, "the request the error handler got")
 				w.Header().Set("Www-Authenticate", Challenge{Realm: "custom", Error: "invalid_token"}.String())
 				w.WriteHeader(http.StatusTeapot)
 				io.WriteString(w, "custom")
 			}
 			got := mwServe(t, tc.req, append([]Option{WithClock(mwClock), WithErrorHandler(eh)}, tc.opts...)...)
 			if tc.want == nil {
-				if calls != 0 {
-					t.Fatalf("error handler ran with %v", gotErr)
-				}
+				require.Equal(t, 0, calls, "error handler calls (the last with %v)", gotErr)
 				checkPassed(t, got)
 				return
 			}
-			if calls != 1 || !errors.Is(gotErr, tc.want) {
-				t.Fatalf("error handler ran %d times with %v, want once with %v", calls, gotErr, tc.want)
-			}
-			if got.next || got.status != http.StatusTeapot || got.body != "custom" || got.header.Get("Cache-Control") != "" ||
-				got.header.Get("Www-Authenticate") != `Bearer realm="custom", error="invalid_token"` {
-				t.Fatalf("response not the error handler's own: next=%v status=%d header=%v body=%q", got.next, got.status, got.header, got.body)
-			}
+			require.Equal(t, 1, calls, "error handler calls")
+			require.ErrorIs(t, gotErr, tc.want, "the error handler's error")
+			// The response is the error handler's own, and only that.
+			assert.False(t, got.next, "next handler called")
+			assert.Equal(t, http.StatusTeapot, got.status, "status")
+			assert.Equal(t, "custom", got.body, "body")
+			assert.Empty(t, got.header.Get("Cache-Control"), "Cache-Control")
+			assert.Equal(t, `Bearer realm="custom", error="invalid_token"`, got.header.Get("Www-Authenticate"), "WWW-Authenticate")
 		})
 	}
 }
@@ -676,14 +664,12 @@ func TestMiddlewareInvalidOptions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			msg := mwPanic(func() { Middleware(tc.opts...) })
-			if !strings.HasPrefix(msg, "jwtexp: ") || !strings.Contains(msg, tc.want) {
-				t.Fatalf("panic %q, want one starting jwtexp: and mentioning %q", msg, tc.want)
-			}
+			assert.True(t, strings.HasPrefix(msg, "jwtexp: "), "panic %q, want one starting jwtexp: ", msg)
+			assert.Contains(t, msg, tc.want, "panic message")
 		})
 	}
-	if msg := mwPanic(func() { Middleware()(nil) }); !strings.HasPrefix(msg, "jwtexp: ") {
-		t.Fatalf("nil next handler: panic %q, want a jwtexp: message", msg)
-	}
+	msg := mwPanic(func() { Middleware()(nil) })
+	assert.True(t, strings.HasPrefix(msg, "jwtexp: "), "nil next handler: panic %q, want a jwtexp: message", msg)
 	// Valid extremes do not panic.
 	valid := [][]Option{
 		nil,
@@ -694,9 +680,7 @@ func TestMiddlewareInvalidOptions(t *testing.T) {
 		{WithChallenge(mwChallengeFunc), WithRejectHook(func(*http.Request, error) {}), WithJSONRPCError()},
 	}
 	for i, opts := range valid {
-		if msg := mwPanic(func() { Middleware(opts...)(&mwNext{}) }); msg != "" {
-			t.Errorf("valid options %d: panic %q", i, msg)
-		}
+		assert.Empty(t, mwPanic(func() { Middleware(opts...)(&mwNext{}) }), "valid options %d: panic", i)
 	}
 }
 
@@ -746,14 +730,12 @@ func TestMiddlewareConcurrent(t *testing.T) {
 				rec := httptest.NewRecorder()
 				rec.Header()["Access-Control-Expose-Headers"] = expose
 				handlers[i%2].ServeHTTP(rec, req)
-				if rec.Code != c.want {
-					t.Errorf("%.20s…: status %d, want %d", c.auth, rec.Code, c.want)
+				if !assert.Equal(t, c.want, rec.Code, "handler %d, %.20s…: status", i%2, c.auth) {
 					return
 				}
 				if c.want == 401 && i%2 == 0 {
 					rec.Header().Add("Www-Authenticate", "Basic")
-					if !strings.Contains(rec.Body.String(), `"id":`+strconv.Itoa(i)+`,`) {
-						t.Errorf("body %s lacks id %d", rec.Body, i)
+					if !assert.Contains(t, rec.Body.String(), `"id":`+strconv.Itoa(i)+`,`, "handler 0, %.20s…: JSON-RPC body of request %d", c.auth, i) {
 						return
 					}
 				}
@@ -761,9 +743,7 @@ func TestMiddlewareConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if handled.Load() == 0 {
-		t.Fatal("error handler never ran")
-	}
+	assert.NotZero(t, handled.Load(), "error handler calls")
 }
 
 // mwDiscard is a ResponseWriter that allocates nothing, so that
@@ -826,28 +806,20 @@ func TestMiddlewarePassAllocs(t *testing.T) {
 		bare := testing.AllocsPerRun(100, func() { mwNoop.ServeHTTP(w, req) })
 		for _, mw := range middlewares {
 			if mwPanic(func() { mw.h.ServeHTTP(w, req) }) != "" {
-				if !strings.Contains(mw.name, "token required") {
-					t.Fatalf("%s, %s: rejected", name, mw.name)
-				}
+				require.Contains(t, mw.name, "token required", "%s: rejected by the middleware %q", name, mw.name)
 				continue // a request without a bearer token: a rejection
 			}
 			measured++
 			wrapped := testing.AllocsPerRun(100, func() { mw.h.ServeHTTP(w, req) })
-			if wrapped != bare {
-				t.Errorf("%s, %s: %v allocs through the middleware, %v bare: the pass path must add none", name, mw.name, wrapped, bare)
-			}
+			assert.Equal(t, bare, wrapped, "%s, %s: allocations through the middleware, against the bare handler's: the pass path must add none", name, mw.name)
 		}
 	}
-	if want := 3*len(requests) - 2*4; measured != want { // 4 requests carry no bearer token
-		t.Fatalf("measured %d pass paths, want %d", measured, want)
-	}
+	assert.Equal(t, 3*len(requests)-2*4, measured, "pass paths measured") // 4 requests carry no bearer token
 	// The malformed token passes without WithStrict, also allocation-free.
 	lax := Middleware(WithClock(mwClock))(mwNoop)
 	req := mwRequest("POST", "/mcp", "Bearer "+mwMalformed)
 	w := &mwDiscard{h: http.Header{}}
-	if n := testing.AllocsPerRun(100, func() { lax.ServeHTTP(w, req) }); n != 0 {
-		t.Errorf("malformed token without WithStrict: %v allocs, want 0", n)
-	}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { lax.ServeHTTP(w, req) }), "malformed token without WithStrict: allocations")
 }
 
 // FuzzMiddlewareAuthorization fuzzes the Authorization header value. The
@@ -924,15 +896,14 @@ func FuzzMiddlewareAuthorization(f *testing.F) {
 			case mode&1 != 0 && errors.Is(err, ErrMalformed):
 				want = malformedDesc
 			}
-			if did != want {
-				t.Fatalf("%q (mode %d): the verifier would take token %q, for which the core says %q (err %v), but the middleware did %q",
-					value, mode, tok, want, err, did)
-			}
+			require.Equal(t, want, did, "%q (mode %d): what the middleware did, where the verifier would take token %q (UnverifiedExp: %v)",
+				value, mode, tok, err)
 		}
 		if did == "" {
-			checkPassed(t, got)
+			checkPassed(t, got, "%q (mode %d)", value, mode)
 			return
 		}
+		require.Contains(t, []string{expiredDesc, malformedDesc, missing}, did, "%q (mode %d): error_description", value, mode)
 		params := map[string]string{"realm": `r"\`, "resource_metadata": mwMetadata, "scope": "a b"}
 		body := ""
 		msg := "The access token is missing"
@@ -943,18 +914,14 @@ func FuzzMiddlewareAuthorization(f *testing.F) {
 			body = `{"error":"invalid_token","error_description":"` + did + `"}`
 			msg = did
 		case missing:
-			if mode&2 == 0 {
-				t.Fatalf("%q (mode %d): 401 without an error code, but WithRequireToken is off", value, mode)
-			}
-		default:
-			t.Fatalf("%q (mode %d): unexpected error_description %q", value, mode, did)
+			require.True(t, mode&2 != 0, "%q (mode %d): 401 without an error code, but WithRequireToken is off", value, mode)
 		}
 		if mode&4 != 0 {
 			body = `{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"` + msg + `"}}`
 		}
-		checkRejected(t, got, params, body)
-		if did == malformedDesc && mode&1 == 0 {
-			t.Fatalf("%q (mode %d): malformed rejection without WithStrict", value, mode)
+		checkRejected(t, got, params, body, "%q (mode %d)", value, mode)
+		if did == malformedDesc {
+			require.True(t, mode&1 != 0, "%q (mode %d): malformed rejection without WithStrict", value, mode)
 		}
 	})
 }
@@ -1115,16 +1082,13 @@ func TestMiddlewareWithChallenge(t *testing.T) {
 			f := func(r *http.Request, err error) Challenge {
 				calls++
 				gotErr = err
-				if r != req {
-					t.Error("f got another request")
-				}
+				assert.Same(t, req, r, "the request f got")
 				return tc.f(r, err)
 			}
 			got := mwServe(t, req, append([]Option{WithClock(mwClock), WithChallenge(f)}, tc.opts...)...)
 			checkRejected(t, got, tc.wantParams, tc.wantBody)
-			if calls != 1 || gotErr == nil {
-				t.Fatalf("f called %d times with %v, want once with the error", calls, gotErr)
-			}
+			assert.Equal(t, 1, calls, "calls of f")
+			assert.Error(t, gotErr, "the error f got")
 		})
 	}
 	// Characters RFC 6750 §3 keeps out of error_description ('"', '\\',
@@ -1135,29 +1099,26 @@ func TestMiddlewareWithChallenge(t *testing.T) {
 	req.Body = io.NopCloser(strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"x"}`))
 	got := mwServe(t, req, WithClock(mwClock), WithJSONRPCError(), WithChallenge(fixed(Challenge{ErrorDescription: desc})))
 	wantHeader := `Bearer error="invalid_token", error_description="say \"hi\" \\ ` + "\u00e9\xff" + `"`
-	if diff := cmp.Diff([]string{wantHeader}, got.header["Www-Authenticate"]); diff != "" || got.status != 401 {
-		t.Fatalf("status %d, WWW-Authenticate (-want +got):\n%s", got.status, diff)
+	assert.Equal(t, http.StatusUnauthorized, got.status, "description %q, JSON-RPC: status", desc)
+	if diff := cmp.Diff([]string{wantHeader}, got.header["Www-Authenticate"]); diff != "" {
+		t.Errorf("description %q: WWW-Authenticate (-want +got):\n%s", desc, diff)
 	}
-	if pc, err := parseChallenge(wantHeader); err != nil || pc.Params["error_description"] != desc {
-		t.Fatalf("parsed back %v, %v", pc.Params, err)
-	}
-	if want := `{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"say \"hi\" \\ ` + "\u00e9" + `\ufffd"}}`; got.body != want {
-		t.Fatalf("body %s, want %s", got.body, want)
-	}
+	pc, err := parseChallenge(wantHeader)
+	require.NoError(t, err, "parseChallenge(%q)", wantHeader)
+	assert.Equal(t, desc, pc.Params["error_description"], "error_description parsed back from %q", wantHeader)
+	assert.Equal(t, `{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"say \"hi\" \\ `+"\u00e9"+`\ufffd"}}`, got.body,
+		"description %q: JSON-RPC body", desc)
 	got = mwServe(t, mwRequest("POST", "/mcp", "Bearer "+mwExpired), WithClock(mwClock), WithChallenge(fixed(Challenge{ErrorDescription: desc})))
-	if want := `{"error":"invalid_token","error_description":"say \"hi\" \\ ` + "\u00e9" + `\ufffd"}`; got.body != want {
-		t.Fatalf("body %s, want %s", got.body, want)
-	}
+	assert.Equal(t, `{"error":"invalid_token","error_description":"say \"hi\" \\ `+"\u00e9"+`\ufffd"}`, got.body,
+		"description %q: OAuth body", desc)
 
 	// Never on the pass path.
 	calls := 0
 	f := func(*http.Request, error) Challenge { calls++; return Challenge{} }
 	for _, auth := range []string{"Bearer " + mwFresh, "Bearer " + mwOpaque, "Bearer " + mwMalformed, ""} {
-		checkPassed(t, mwServe(t, mwRequest("POST", "/mcp", auth), WithClock(mwClock), WithChallenge(f)))
+		checkPassed(t, mwServe(t, mwRequest("POST", "/mcp", auth), WithClock(mwClock), WithChallenge(f)), "Authorization %.30q", auth)
 	}
-	if calls != 0 {
-		t.Fatalf("f called %d times on the pass path", calls)
-	}
+	assert.Equal(t, 0, calls, "calls of f on the pass path")
 }
 
 // mwEvents is a ResponseWriter that records, in order, the hook's calls and
@@ -1223,21 +1184,21 @@ func TestMiddlewareRejectHook(t *testing.T) {
 				seen = append(seen, err)
 			})
 			Middleware(append(opts[:len(opts):len(opts)], hook)...)(&mwNext{}).ServeHTTP(with, newRequest())
-			switch {
-			case tc.wantErr == nil && len(seen) != 0:
-				t.Fatalf("hook ran on the pass path with %v", seen)
-			case tc.wantErr != nil && (len(seen) != 1 || !errors.Is(seen[0], tc.wantErr)):
-				t.Fatalf("hook ran with %v, want once with %v", seen, tc.wantErr)
-			case tc.wantErr != nil && with.events[0] != "hook":
-				t.Fatalf("events %v: the hook must run before anything is written", with.events)
+			if tc.wantErr == nil {
+				require.Empty(t, seen, "errors the hook got on the pass path")
+			} else {
+				require.Len(t, seen, 1, "errors the hook got")
+				require.ErrorIs(t, seen[0], tc.wantErr, "the error the hook got")
+				require.Equal(t, "hook", with.events[0], "first of the events %v: the hook must run before anything is written", with.events)
 			}
 
 			// The same request through the same options without the hook.
 			without := httptest.NewRecorder()
 			Middleware(opts...)(&mwNext{}).ServeHTTP(without, newRequest())
-			if with.Code != without.Code || with.Body.String() != without.Body.String() || !cmp.Equal(with.Header(), without.Header()) {
-				t.Fatalf("the hook changed the response: %d %v %q, without it %d %v %q",
-					with.Code, with.Header(), with.Body, without.Code, without.Header(), without.Body)
+			assert.Equal(t, without.Code, with.Code, "status with the hook, against without it")
+			assert.Equal(t, without.Body.String(), with.Body.String(), "body with the hook, against without it")
+			if diff := cmp.Diff(without.Header(), with.Header()); diff != "" {
+				t.Errorf("header (-without the hook +with it):\n%s", diff)
 			}
 		})
 	}
@@ -1253,8 +1214,10 @@ func TestMiddlewareRejectHook(t *testing.T) {
 		}),
 	)(&mwNext{})
 	h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/mcp", "Bearer "+mwExpired))
-	if hookErr == nil || hookErr != handlerErr || !cmp.Equal(order, []string{"hook", "handler"}) {
-		t.Fatalf("hook %v, handler %v, order %v", hookErr, handlerErr, order)
+	require.Error(t, hookErr, "with WithErrorHandler: the hook's error")
+	assert.Same(t, handlerErr, hookErr, "with WithErrorHandler: the hook's error, against the handler's")
+	if diff := cmp.Diff([]string{"hook", "handler"}, order); diff != "" {
+		t.Errorf("with WithErrorHandler: order of the calls (-want +got):\n%s", diff)
 	}
 	hookErr = nil
 	h = Middleware(WithClock(mwClock),
@@ -1262,9 +1225,8 @@ func TestMiddlewareRejectHook(t *testing.T) {
 		WithChallenge(func(_ *http.Request, err error) Challenge { challengeErr = err; return Challenge{} }),
 	)(&mwNext{})
 	h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/mcp", "Bearer "+mwExpired))
-	if hookErr == nil || hookErr != challengeErr {
-		t.Fatalf("hook %v, challenge function %v: want the same error", hookErr, challengeErr)
-	}
+	require.Error(t, hookErr, "with WithChallenge: the hook's error")
+	assert.Same(t, challengeErr, hookErr, "with WithChallenge: the hook's error, against the challenge function's")
 }
 
 // TestExpiredError checks the error an expired token is reported with. The
@@ -1289,26 +1251,13 @@ func TestExpiredError(t *testing.T) {
 		h := Middleware(WithClock(mwClock), WithRejectHook(func(_ *http.Request, err error) { got = err }))(&mwNext{})
 		h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/mcp", "Bearer "+mwJWT(tc.exp)))
 		var e *ExpiredError
-		if !errors.As(got, &e) {
-			t.Fatalf("exp %s: errors.As(%v (%T), *ExpiredError) is false", tc.exp, got, got)
-		}
-		if !e.Exp.Equal(tc.wantExp) {
-			t.Errorf("exp %s: Exp %v, want %v", tc.exp, e.Exp, tc.wantExp)
-		}
-		if !errors.Is(got, ErrExpired) {
-			t.Errorf("exp %s: errors.Is(err, ErrExpired) is false", tc.exp)
-		}
+		require.ErrorAs(t, got, &e, "exp %s: the hook's error", tc.exp)
+		assert.True(t, e.Exp.Equal(tc.wantExp), "exp %s: Exp %v, want %v", tc.exp, e.Exp, tc.wantExp)
+		assert.ErrorIs(t, got, ErrExpired, "exp %s", tc.exp)
 		for _, other := range []error{ErrMissingToken, ErrMalformed, ErrNotJWT, ErrNoExp} {
-			if errors.Is(got, other) {
-				t.Errorf("exp %s: errors.Is(err, %v) is true", tc.exp, other)
-			}
+			assert.NotErrorIs(t, got, other, "exp %s", tc.exp)
 		}
-		if got.Error() != tc.want {
-			t.Errorf("exp %s: Error() = %q, want %q", tc.exp, got.Error(), tc.want)
-		}
-		if _, err := time.Parse(time.RFC3339, strings.TrimPrefix(got.Error(), "jwtexp: bearer token expired at ")); err != nil {
-			t.Errorf("exp %s: Error() does not end in RFC 3339: %v", tc.exp, err)
-		}
+		assert.EqualError(t, got, tc.want, "exp %s", tc.exp)
 	}
 }
 
@@ -1357,9 +1306,8 @@ func TestMiddlewareTenants(t *testing.T) {
 		rec := httptest.NewRecorder()
 		mux.ServeHTTP(rec, req)
 		if tc.wantChallenge == "" {
-			if rec.Code != http.StatusOK || rec.Body.String() != "next" {
-				t.Fatalf("%s with an API key: %d %q, want the next handler's 200", tc.url, rec.Code, rec.Body)
-			}
+			assert.Equal(t, http.StatusOK, rec.Code, "%s with an API key: status, want the next handler's", tc.url)
+			assert.Equal(t, "next", rec.Body.String(), "%s with an API key: body, want the next handler's", tc.url)
 			continue
 		}
 		want := http.Header{
@@ -1371,8 +1319,10 @@ func TestMiddlewareTenants(t *testing.T) {
 		if tc.wantExpose != "" {
 			want["Access-Control-Expose-Headers"] = []string{tc.wantExpose}
 		}
-		if diff := cmp.Diff(want, rec.Header()); diff != "" || rec.Code != http.StatusUnauthorized || rec.Body.String() != tc.wantBody {
-			t.Fatalf("%s: status %d, body %s (want %s), headers (-want +got):\n%s", tc.url, rec.Code, rec.Body, tc.wantBody, diff)
+		assert.Equal(t, http.StatusUnauthorized, rec.Code, "%s: status", tc.url)
+		assert.Equal(t, tc.wantBody, rec.Body.String(), "%s: body", tc.url)
+		if diff := cmp.Diff(want, rec.Header()); diff != "" {
+			t.Errorf("%s: header (-want +got):\n%s", tc.url, diff)
 		}
 	}
 }
@@ -1396,8 +1346,8 @@ func TestBearerToken(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tc := range tests {
-		if token, ok := BearerToken(tc.in); token != tc.token || ok != tc.ok {
-			t.Errorf("BearerToken(%q) = %q, %v; want %q, %v", tc.in, token, ok, tc.token, tc.ok)
-		}
+		token, ok := BearerToken(tc.in)
+		assert.Equal(t, tc.token, token, "BearerToken(%q): token", tc.in)
+		assert.Equal(t, tc.ok, ok, "BearerToken(%q): ok", tc.in)
 	}
 }
