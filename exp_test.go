@@ -238,13 +238,13 @@ func TestUnverifiedExp(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := UnverifiedExp(tc.token)
 			if tc.err != nil {
-				require.ErrorIs(t, err, tc.err)
-				assert.True(t, got.IsZero(), "the time on error must be zero, got %v", got)
+				require.ErrorIs(t, err, tc.err, "UnverifiedExp")
+				assert.Zero(t, got, "UnverifiedExp: the time on error")
 				return
 			}
-			require.NoError(t, err)
-			assert.True(t, got.Equal(tc.want), "got %v (%d.%09d), want %v", got, got.Unix(), got.Nanosecond(), tc.want)
-			assert.Equal(t, tc.want, got, "same instant and location as time.Unix")
+			require.NoError(t, err, "UnverifiedExp")
+			require.True(t, got.Equal(tc.want), "UnverifiedExp = %v (%d.%09d), want %v", got, got.Unix(), got.Nanosecond(), tc.want)
+			assert.Equal(t, tc.want, got, "UnverifiedExp: the location, as time.Unix sets it")
 		})
 	}
 }
@@ -252,7 +252,7 @@ func TestUnverifiedExp(t *testing.T) {
 // TestErrors checks that every error of the package names it.
 func TestErrors(t *testing.T) {
 	for _, err := range []error{ErrNotJWT, ErrMalformed, ErrNoExp, ErrExpired, ErrMissingToken, &ExpiredError{}} {
-		assert.True(t, strings.HasPrefix(err.Error(), "jwtexp: "), err.Error())
+		assert.True(t, strings.HasPrefix(err.Error(), "jwtexp: "), "%T: Error() = %q, want it to start with jwtexp: ", err, err.Error())
 	}
 }
 
@@ -301,18 +301,18 @@ func TestExpiredAt(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, ExpiredAt(tc.token, tc.now, tc.skew))
+			require.Equal(t, tc.want, ExpiredAt(tc.token, tc.now, tc.skew), "ExpiredAt(now %v, skew %v)", tc.now, tc.skew)
 		})
 	}
 }
 
 func TestExpired(t *testing.T) {
-	assert.True(t, Expired(jwt(`{"exp":1600000000}`), time.Minute), "2020 is past")
-	assert.False(t, Expired(jwt(`{"exp":4102444800}`), time.Minute), "2100 is ahead")
-	assert.False(t, Expired("opaque", -time.Hour))
+	assert.True(t, Expired(jwt(`{"exp":1600000000}`), time.Minute), "Expired(exp in 2020, skew 1m)")
+	assert.False(t, Expired(jwt(`{"exp":4102444800}`), time.Minute), "Expired(exp in 2100, skew 1m)")
+	assert.False(t, Expired("opaque", -time.Hour), "Expired(%q, skew -1h)", "opaque")
 	now := time.Now().Unix()
-	assert.True(t, Expired(jwt(fmt.Sprintf(`{"exp":%d}`, now+3600)), -2*time.Hour), "negative skew")
-	assert.False(t, Expired(jwt(fmt.Sprintf(`{"exp":%d}`, now-60)), 2*time.Hour), "positive skew")
+	assert.True(t, Expired(jwt(fmt.Sprintf(`{"exp":%d}`, now+3600)), -2*time.Hour), "Expired(exp in 1h, skew -2h)")
+	assert.False(t, Expired(jwt(fmt.Sprintf(`{"exp":%d}`, now-60)), 2*time.Hour), "Expired(exp 1m ago, skew 2h)")
 }
 
 // hostileTokens are the inputs from the security requirements: each must be
@@ -357,12 +357,8 @@ func TestNoAllocations(t *testing.T) {
 	}
 	now := time.Now()
 	for name, tok := range inputs {
-		if n := testing.AllocsPerRun(5, func() { _, _ = UnverifiedExp(tok) }); n != 0 {
-			t.Errorf("UnverifiedExp(%s): %v allocations", name, n)
-		}
-		if n := testing.AllocsPerRun(5, func() { ExpiredAt(tok, now, time.Minute) }); n != 0 {
-			t.Errorf("ExpiredAt(%s): %v allocations", name, n)
-		}
+		assert.Zero(t, testing.AllocsPerRun(5, func() { _, _ = UnverifiedExp(tok) }), "UnverifiedExp(%s): allocations", name)
+		assert.Zero(t, testing.AllocsPerRun(5, func() { ExpiredAt(tok, now, time.Minute) }), "ExpiredAt(%s): allocations", name)
 	}
 }
 
@@ -386,8 +382,8 @@ func TestHostileInputs(t *testing.T) {
 	for name, tok := range hostileTokens() {
 		t.Run(name, func(t *testing.T) {
 			_, err := UnverifiedExp(tok)
-			assert.Equal(t, errorClass(want[name]), errorClass(err))
-			assertMatchesOracle(t, tok)
+			assert.Equal(t, errorClass(want[name]), errorClass(err), "UnverifiedExp: error class")
+			requireMatchesOracle(t, tok)
 		})
 	}
 }
@@ -420,30 +416,29 @@ func errorClass(err error) string {
 	return "ok"
 }
 
-// assertMatchesOracle checks UnverifiedExp against the math/big oracle of
+// requireMatchesOracle checks UnverifiedExp against the math/big oracle of
 // internal/oracle: the same error class, and the same instant in the same
 // location, which is the zero time on error.
-func assertMatchesOracle(t testing.TB, token string) {
+func requireMatchesOracle(t testing.TB, token string) {
 	t.Helper()
 	got, gotErr := UnverifiedExp(token)
 	want, wantErr := oracleExp(token)
-	if errorClass(gotErr) != errorClass(wantErr) || got != want {
-		q := token
-		if len(q) > 200 {
-			q = q[:200] + "…"
-		}
-		t.Fatalf("UnverifiedExp(%q)\n got  %v, %v (%d.%09d)\n want %v, %v (%d.%09d)", q,
-			got, gotErr, got.Unix(), got.Nanosecond(), want, wantErr, want.Unix(), want.Nanosecond())
+	q := token
+	if len(q) > 200 {
+		q = q[:200] + "…"
 	}
+	require.Equal(t, errorClass(wantErr), errorClass(gotErr), "UnverifiedExp(%q): error class, against the oracle's", q)
+	require.Equal(t, want, got, "UnverifiedExp(%q): exp %d.%09d, against the oracle's %d.%09d",
+		q, got.Unix(), got.Nanosecond(), want.Unix(), want.Nanosecond())
 }
 
 func TestOracleAgreesWithTable(t *testing.T) {
 	for _, tc := range expCases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := oracleExp(tc.token)
-			assert.Equal(t, errorClass(tc.err), errorClass(err))
-			assert.Equal(t, tc.want, got)
-			assertMatchesOracle(t, tc.token)
+			assert.Equal(t, errorClass(tc.err), errorClass(err), "oracle: error class")
+			assert.Equal(t, tc.want, got, "oracle: exp")
+			requireMatchesOracle(t, tc.token)
 		})
 	}
 }
@@ -452,22 +447,22 @@ func TestOracleAgreesWithTable(t *testing.T) {
 // test suites through both implementations.
 func TestPeerTokens(t *testing.T) {
 	tokens := peerTokens(t)
-	require.Len(t, tokens, 220)
+	require.Len(t, tokens, 220, "testdata/peer-tokens.txt")
 	classes := map[string]int{}
 	for _, tok := range tokens {
-		assertMatchesOracle(t, tok)
+		requireMatchesOracle(t, tok)
 		_, err := UnverifiedExp(tok)
 		classes[errorClass(err)]++
 	}
 	t.Logf("peer tokens by class: %v", classes)
 	// The corpus holds real JWTs with exp and non-JWT payloads both.
-	assert.NotZero(t, classes["ok"])
-	assert.NotZero(t, classes[ErrNotJWT.Error()])
+	assert.NotZero(t, classes["ok"], "peer tokens with an exp")
+	assert.NotZero(t, classes[ErrNotJWT.Error()], "peer tokens that are not JWTs")
 }
 
 func peerTokens(t testing.TB) []string {
 	f, err := os.Open("testdata/peer-tokens.txt")
-	require.NoError(t, err)
+	require.NoError(t, err, "opening testdata/peer-tokens.txt")
 	defer f.Close()
 	var tokens []string
 	sc := bufio.NewScanner(f)
@@ -477,7 +472,7 @@ func peerTokens(t testing.TB) []string {
 			tokens = append(tokens, line)
 		}
 	}
-	require.NoError(t, sc.Err())
+	require.NoError(t, sc.Err(), "reading testdata/peer-tokens.txt")
 	return tokens
 }
 
@@ -504,11 +499,11 @@ func TestStringBytes(t *testing.T) {
 					`{"a":"` + s + `","exp":1}`,     // a value
 				} {
 					got, err := UnverifiedExp(jwt(claims))
-					require.Equal(t, errorClass(want), errorClass(err), "%q", claims)
+					require.Equal(t, errorClass(want), errorClass(err), "UnverifiedExp of claims %q: error class", claims)
 					if want == nil {
-						require.Equal(t, time.Unix(1, 0), got, "%q", claims)
+						require.Equal(t, time.Unix(1, 0), got, "UnverifiedExp of claims %q", claims)
 					}
-					assertMatchesOracle(t, jwt(claims))
+					requireMatchesOracle(t, jwt(claims))
 				}
 			}
 		})
@@ -524,8 +519,8 @@ func TestEscapes(t *testing.T) {
 	check := func(claims string, want error) {
 		t.Helper()
 		_, err := UnverifiedExp(jwt(claims))
-		assert.Equal(t, errorClass(want), errorClass(err), "%s", claims)
-		assertMatchesOracle(t, jwt(claims))
+		assert.Equal(t, errorClass(want), errorClass(err), "UnverifiedExp of claims %s: error class", claims)
+		requireMatchesOracle(t, jwt(claims))
 	}
 	for c := 0; c < 256; c++ {
 		if c == 'u' {
@@ -573,8 +568,8 @@ func TestUnicodeEscapes(t *testing.T) {
 				`{"a":"` + esc + `","exp":1}`,     // a value
 			} {
 				_, err := UnverifiedExp(jwt(claims))
-				assert.Equal(t, errorClass(want), errorClass(err), "%s", claims)
-				assertMatchesOracle(t, jwt(claims))
+				assert.Equal(t, errorClass(want), errorClass(err), "UnverifiedExp of claims %s: error class", claims)
+				requireMatchesOracle(t, jwt(claims))
 			}
 		}
 	}
@@ -587,8 +582,8 @@ func TestUnicodeEscapes(t *testing.T) {
 					want = nil
 				}
 				_, err := UnverifiedExp(jwt(claims))
-				assert.Equal(t, errorClass(want), errorClass(err), "%s", claims)
-				assertMatchesOracle(t, jwt(claims))
+				assert.Equal(t, errorClass(want), errorClass(err), "UnverifiedExp of claims %s: error class", claims)
+				requireMatchesOracle(t, jwt(claims))
 			}
 		}
 	}
@@ -603,12 +598,12 @@ func TestUnicodeEscapes(t *testing.T) {
 func TestStaleBytes(t *testing.T) {
 	for k := 5; k < 24; k++ {
 		head, tail := `{"`+strings.Repeat("b", k-5)+`":{}`, `,"a":"`
-		require.Equal(t, k, strings.IndexByte(head, '}'))
+		require.Equal(t, k, strings.IndexByte(head, '}'), "index of } in %q", head)
 		claims := head + tail + strings.Repeat("x", decodedChunk+k-len(head)-len(tail)-len(`","exp":1`)) + `","exp":1`
-		require.Len(t, claims, decodedChunk+k)
+		require.Len(t, claims, decodedChunk+k, "claims with a last chunk of %d bytes", k)
 		_, err := UnverifiedExp(jwt(claims))
-		assert.Equal(t, errorClass(ErrMalformed), errorClass(err), "last chunk of %d bytes", k)
-		assertMatchesOracle(t, jwt(claims))
+		assert.Equal(t, errorClass(ErrMalformed), errorClass(err), "UnverifiedExp with a last chunk of %d bytes: error class", k)
+		requireMatchesOracle(t, jwt(claims))
 	}
 }
 
@@ -629,9 +624,9 @@ func TestChunkBoundaries(t *testing.T) {
 	for _, tail := range tails {
 		for pad := decodedChunk - 80; pad <= decodedChunk+20; pad++ {
 			claims := `{"p":"` + strings.Repeat("x", pad) + `",` + tail
-			assertMatchesOracle(t, jwt(claims))
+			requireMatchesOracle(t, jwt(claims))
 			claims = `{"p":` + strings.Repeat(" ", pad) + `0,` + tail
-			assertMatchesOracle(t, jwt(claims))
+			requireMatchesOracle(t, jwt(claims))
 		}
 	}
 }
@@ -694,7 +689,7 @@ func FuzzUnverifiedExp(f *testing.F) {
 		f.Add(tok)
 	}
 	f.Fuzz(func(t *testing.T, token string) {
-		assertMatchesOracle(t, token)
+		requireMatchesOracle(t, token)
 	})
 }
 
@@ -714,6 +709,6 @@ func FuzzClaims(f *testing.F) {
 		if pad {
 			enc = base64.URLEncoding
 		}
-		assertMatchesOracle(t, header+"."+enc.EncodeToString(claims)+".sig")
+		requireMatchesOracle(t, header+"."+enc.EncodeToString(claims)+".sig")
 	})
 }
