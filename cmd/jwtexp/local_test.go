@@ -20,7 +20,7 @@ func TestOutputInUTC(t *testing.T) {
 	at := "2024-05-01T17:00:01.5+05:00"
 	text := runCmd(t, nil, "-at", at, token)
 	assert.Equal(t, result{exitExpired, "exp:       2024-05-01T12:00:00.25Z (expired 1s ago)\n" +
-		"verdict:   expired at 2024-05-01T12:00:01.5Z (skew 0s)\n" + notVerified, ""}, text)
+		"verdict:   expired at 2024-05-01T12:00:01.5Z (skew 0s)\n" + notVerified, ""}, text, "run -at %s, exp 1714564800.25, in zone UTC+5", at)
 	json := runCmd(t, nil, "-json", "-at", at, token)
-	assert.Equal(t, result{exitExpired, `{"reason":"expired","expired":true,"exp":"2024-05-01T12:00:00.25Z","exp_unix":1714564800,"exp_nanos":250000000,"at":"2024-05-01T12:00:01.5Z","skew":"0s"}` + "\n", ""}, json)
+	assert.Equal(t, result{exitExpired, `{"reason":"expired","expired":true,"exp":"2024-05-01T12:00:00.25Z","exp_unix":1714564800,"exp_nanos":250000000,"at":"2024-05-01T12:00:01.5Z","skew":"0s"}` + "\n", ""}, json, "run -json -at %s, exp 1714564800.25, in zone UTC+5", at)
 }
