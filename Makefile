@@ -48,11 +48,11 @@ bench-smoke:
 
 # Every Fuzz target of every package, found with go test -list.
 fuzz:
-	@$(call each,fuzz $(FUZZCOUNT),for pkg in $$($(GO) list ./...); do \
+	@$(call each,fuzz $(FUZZCOUNT),fst=0; for pkg in $$($(GO) list ./...); do \
 		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 			echo "-- $$target in $$pkg"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZCOUNT) -fuzzminimizetime 1000x $$pkg || exit 1; \
-		done; done)
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZCOUNT) -fuzzminimizetime 1000x $$pkg || fst=1; \
+		done; done; exit $$fst)
 
 # The MCP TypeScript SDK client against the demo server (examples/ts): npm ci
 # installs the exact versions in package-lock.json; the test builds and
