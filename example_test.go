@@ -249,8 +249,8 @@ func ExampleWithJSONRPCError() {
 }
 
 // A multi-tenant MCP server adopts the middleware whole: each tenant has its
-// own protected resource metadata, derived from the serving host and the
-// tenant path, the server words its own error_description, and requests
+// own protected resource metadata, looked up in configuration by the tenant
+// path, the server words its own error_description, and requests
 // that carry another credential (an API key here) skip the expiry check
 // by plain handler composition.
 func ExampleWithChallenge() {

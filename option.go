@@ -208,8 +208,8 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 // fails only that call and keeps its session, where a plain 401 ends it. It
 // is off by default. At most 64 KiB of the body is read, for at most one
 // second, and only on the reject path; anything else (a larger or slower
-// body, Expect: 100-continue, a notification, a batch) gets the plain body
-// and is rejected all the same.
+// body, Expect: 100-continue over HTTP/1.1, a notification, a batch) gets
+// the plain body and is rejected all the same.
 func WithJSONRPCError() Option {
 	return optionFunc(func(c *config) { c.jsonrpc = true })
 }

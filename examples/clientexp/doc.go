@@ -9,5 +9,5 @@
 //     handler, and ExpStore into mcp-go's OAuth client.
 //
 // They are recipes, not a supported API: copy them. docs/client.md quotes
-// them verbatim, and TestClientDoc checks that it still does.
+// them verbatim, and examples/internal/mddoc checks that it still does.
 package clientexp
