@@ -57,6 +57,11 @@ const (
 	// maxRegistrationBody is the largest registration request body. A
 	// larger one gets 413 with an RFC 7591 error body.
 	maxRegistrationBody = 16 << 10
+	// maxFamilies is how many refresh token families are kept. Refresh
+	// tokens do not expire, and each code exchange starts a family, so
+	// past it a new family pushes out an arbitrary old one, whose client
+	// then re-authorizes when its refresh is refused.
+	maxFamilies = 10000
 )
 
 // authServer is the dev authorization server. Its fields are set by
@@ -427,6 +432,13 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 		rt := ""
 		if a.refresh {
 			a.mu.Lock()
+			if len(a.families) >= maxFamilies {
+				for old := range a.families {
+					delete(a.families, old)
+					a.logf("oauth: token: %d refresh token families kept at most: dropped one", maxFamilies)
+					break
+				}
+			}
 			rt = a.rotateLocked(rand.Text(), g)
 			a.mu.Unlock()
 		}

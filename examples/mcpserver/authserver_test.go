@@ -596,6 +596,36 @@ func TestAuthServerRefreshReplay(t *testing.T) {
 	}
 }
 
+// TestAuthServerFamilyCap: refresh tokens never expire, so the families
+// are capped; past maxFamilies a code exchange pushes out an old family,
+// and the new refresh token works.
+func TestAuthServerFamilyCap(t *testing.T) {
+	d := startAuthDemo(t, modes[0], time.Minute, true)
+	clientID := registerClient(t, d)
+	// Fill up to the cap without maxFamilies round trips.
+	d.as.mu.Lock()
+	for len(d.as.families) < maxFamilies {
+		id := fmt.Sprintf("filler-%d", len(d.as.families))
+		d.as.families[id] = family{current: id + ".x", grant: grant{clientID: clientID}}
+	}
+	d.as.mu.Unlock()
+
+	_, q := authorize(t, d, authorizeParams(d, clientID))
+	st, tr := tokenReq(t, d, codeForm(d, clientID, q.Get("code")))
+	if st != http.StatusOK || tr.RefreshToken == "" {
+		t.Fatalf("token past the cap: status %d, %+v; want 200 with a refresh token", st, tr)
+	}
+	d.as.mu.Lock()
+	n := len(d.as.families)
+	d.as.mu.Unlock()
+	if n != maxFamilies {
+		t.Errorf("%d families kept, want %d", n, maxFamilies)
+	}
+	if st, tr := tokenReq(t, d, refreshForm(clientID, tr.RefreshToken)); st != http.StatusOK || tr.AccessToken == "" {
+		t.Errorf("the new family's refresh token: status %d, %+v; want 200", st, tr)
+	}
+}
+
 // refreshForm is the token request that uses refresh token rt.
 func refreshForm(clientID, rt string) url.Values {
 	return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {clientID}}
