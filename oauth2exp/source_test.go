@@ -308,14 +308,16 @@ func TestNoRefreshToken(t *testing.T) {
 				clk := newClock()
 				tok := tt.tok
 				ts := builds[name](&tok, oauth2exp.WithClock(clk.Now))
-				for _, at := range []time.Duration{0, time.Hour, 100 * 365 * 24 * time.Hour} {
-					clk.Set(t0.Add(at))
+				// The last instant is past any refresh point a source can
+				// compute, 2^62 s after the epoch.
+				for _, at := range []time.Time{t0, t0.Add(time.Hour), t0.AddDate(100, 0, 0), time.Unix(1<<62, 0).Add(time.Hour)} {
+					clk.Set(at)
 					got, err := ts.Token()
 					if err != nil {
-						t.Fatalf("Token at t0+%v: %v, want the token", at, err)
+						t.Fatalf("Token at %v: %v, want the token", at, err)
 					}
 					if got.AccessToken != tok.AccessToken || !got.Expiry.Equal(oauth2exp.Expiry(&tok)) {
-						t.Fatalf("Token at t0+%v = %+v, want %+v with Expiry %v", at, *got, tok, oauth2exp.Expiry(&tok))
+						t.Fatalf("Token at %v = %+v, want %+v with Expiry %v", at, *got, tok, oauth2exp.Expiry(&tok))
 					}
 				}
 				if n := e.requests(); n != 0 {
