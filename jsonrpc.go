@@ -46,9 +46,11 @@ func jsonrpcError(w http.ResponseWriter, r *http.Request, message string) ([]byt
 	if r.Method != http.MethodPost || r.Body == nil || r.ContentLength > maxJSONRPCBody || len(r.Header["Expect"]) > 0 {
 		return nil, false
 	}
-	// A writer that cannot set a deadline (ErrNotSupported: not net/http's,
-	// and no Unwrap to it) leaves the read bounded in bytes only;
-	// Server.ReadTimeout then bounds it in time.
+	// The deadline replaces the one Server.ReadTimeout set, which may have
+	// been sooner: by at most a second, for a request already rejected. A
+	// writer that cannot set one (ErrNotSupported: not net/http's, and no
+	// Unwrap to it) leaves the read bounded in bytes only, and in time by
+	// Server.ReadTimeout.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(jsonrpcReadTimeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxJSONRPCBody+1))
 	if err != nil || len(body) > maxJSONRPCBody {
