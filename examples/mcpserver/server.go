@@ -62,13 +62,13 @@ type config struct {
 func (c config) resource() string    { return c.baseURL + mcpPath }
 func (c config) metadataURL() string { return c.baseURL + metadataPath }
 
-// newHandler returns the demo's whole HTTP handler: the MCP endpoint at /mcp
-// behind jwtexp and auth.RequireBearerToken, the protected resource metadata
-// that the challenges point to and, when cfg.authServer is set, the dev
-// authorization server (as, nil otherwise), all behind withCORS. closeSessions ends the MCP
-// sessions still open; call it once the HTTP server has stopped, since a
-// client that never sent its DELETE (its token had expired, say) leaves one
-// behind.
+// newHandler returns the demo's whole HTTP handler, behind withCORS: the MCP
+// endpoint at /mcp behind jwtexp and auth.RequireBearerToken, the protected
+// resource metadata that the challenges point to and, when cfg.authServer is
+// set, the dev authorization server (as, nil otherwise). closeSessions ends
+// the MCP sessions still open; call it once the HTTP server has stopped,
+// since a client that never sent its DELETE (its token had expired, say)
+// leaves one behind.
 func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func()) {
 	server := mcp.NewServer(&mcp.Implementation{Name: "jwtexp-demo", Version: "v0.0.1"}, nil)
 	mcp.AddTool(server, &mcp.Tool{Name: "echo", Description: "Echo the text back."}, echo)
