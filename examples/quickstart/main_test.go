@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -25,26 +24,11 @@ func TestREADME401(t *testing.T) {
 	srv := httptest.NewServer(newMux())
 	defer srv.Close()
 
-	raw, err := mddoc.Exchange(srv.Listener.Addr().String(), "POST /mcp HTTP/1.1\r\n"+
+	mddoc.CheckWire(t, srv.Listener.Addr().String(), "POST /mcp HTTP/1.1\r\n"+
 		"Host: 127.0.0.1:8080\r\n"+
 		"Accept: application/json, text/event-stream\r\n"+
 		"Authorization: Bearer "+expiredToken+"\r\n"+
 		"Content-Type: application/json\r\n"+
 		"Content-Length: "+strconv.Itoa(len(toolsList))+"\r\n"+
-		"\r\n"+toolsList)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := mddoc.Root()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := mddoc.OnlyBlock(root, "README.md", "http")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := mddoc.Wire(string(raw)), mddoc.Wire(doc.Text); got != want {
-		t.Errorf("%s:%d: the ```http block is not what the quick start sends.\n got (paste this, with a real Date):\n%s\nwant:\n%s",
-			filepath.Join(root, "README.md"), doc.Line, raw, doc.Text)
-	}
+		"\r\n"+toolsList, "README.md")
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -166,4 +167,29 @@ func Wire(raw string) string {
 		s += "\n"
 	}
 	return s
+}
+
+// CheckWire sends the raw HTTP/1.1 request to the test server at addr and
+// fails t unless the response is, but for the Date header's value, byte for
+// byte the one ```http block of the Markdown file name (relative to the
+// repository root): status line, header names as net/http writes them,
+// their order, and body.
+func CheckWire(t testing.TB, addr, request, name string) {
+	t.Helper()
+	raw, err := Exchange(addr, request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := OnlyBlock(root, name, "http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := Wire(string(raw)), Wire(doc.Text); got != want {
+		t.Errorf("%s:%d: the ```http block is not what the server sends.\n got (paste this, with a real Date):\n%s\nwant:\n%s",
+			filepath.Join(root, name), doc.Line, raw, doc.Text)
+	}
 }

@@ -23,22 +23,8 @@ func TestThe401OnTheWire(t *testing.T) {
 	)(http.NotFoundHandler()))
 	defer srv.Close()
 
-	raw, err := mddoc.Exchange(srv.Listener.Addr().String(), "GET /mcp HTTP/1.1\r\n"+
+	mddoc.CheckWire(t, srv.Listener.Addr().String(), "GET /mcp HTTP/1.1\r\n"+
 		"Host: mcp.example.com\r\n"+
 		"Authorization: Bearer "+expired+"\r\n"+
-		"\r\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := mddoc.Root()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := mddoc.OnlyBlock(root, "docs/middleware.md", "http")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := mddoc.Wire(string(raw)), mddoc.Wire(doc.Text); got != want {
-		t.Errorf("docs/middleware.md:%d: the ```http block is not what the middleware sends.\n got:\n%s\nwant:\n%s", doc.Line, raw, doc.Text)
-	}
+		"\r\n", "docs/middleware.md")
 }
