@@ -24,8 +24,9 @@
 //	-refresh-tokens=false issue refresh tokens too; without them every
 //	                      expiry forces a full re-authorization
 //	-expires-in=true      put expires_in in token responses; false leaves
-//	                      it out, as some providers do, so that clients
-//	                      learn of the expiry from the 401 alone
+//	                      it out, as some providers do: a client learns
+//	                      of the expiry from the 401 alone, unless it
+//	                      reads the token's exp (docs/client.md)
 //
 // DEV ONLY: it accepts HS256 tokens signed with a published key
 // (devjwt.DevKey), and its authorization server approves every request at
@@ -206,7 +207,7 @@ func printAuthServer(w io.Writer, cfg config) {
 		fmt.Fprintf(w, "Token responses carry expires_in (-expires-in=false leaves it out, as some providers do).\n\n")
 	} else {
 		fmt.Fprintf(w, "Token responses leave out expires_in (-expires-in=false), as some providers do:\n")
-		fmt.Fprintf(w, "a client learns of the expiry from jwtexp's 401 alone.\n\n")
+		fmt.Fprintf(w, "a client learns of the expiry from jwtexp's 401 alone, unless it reads the token's exp (docs/client.md).\n\n")
 	}
 	fmt.Fprintf(w, "# Connect MCP Inspector 2.x (checked with 2.12.0; 0.15.0 does not work, see docs/demo.md):\n")
 	fmt.Fprintf(w, "#   npx @modelcontextprotocol/inspector@latest --web --transport http --server-url %s\n", cfg.resource())

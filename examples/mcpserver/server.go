@@ -51,8 +51,8 @@ type config struct {
 	// refreshTokens makes the authorization server issue refresh tokens.
 	refreshTokens bool
 	// expiresIn makes the authorization server put expires_in in its token
-	// responses. Without it, as with some providers, a client cannot know
-	// the lifetime and learns of the expiry from the 401.
+	// responses. Without it, as with some providers, a client learns of the
+	// expiry from the 401, unless it reads the token's exp.
 	expiresIn bool
 	// oauthLog, when set, gets a line for every authorization and token
 	// the authorization server issues.
@@ -90,8 +90,8 @@ func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func(
 	// Innermost: go-sdk's own check. It verifies the signature (possibly
 	// expensive: a JWKS fetch or an introspection call in real servers), and
 	// answers an expired token with a challenge that has no
-	// error="invalid_token" (modelcontextprotocol/go-sdk#1134), so a client cannot tell it
-	// should re-authorize.
+	// error="invalid_token" (modelcontextprotocol/go-sdk#1134), so a client
+	// cannot tell it should re-authorize.
 	//
 	// Its ClockSkew and jwtexp's skew are both 0, and jwtexp runs first, so
 	// every expired token gets jwtexp's invalid_token challenge.
