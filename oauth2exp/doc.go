@@ -50,12 +50,24 @@
 // Errors. A refresh that fails returns the error as it came: one the token
 // endpoint answered with invalid_grant is the *[oauth2.RetrieveError]
 // itself, unwrapped, which go-sdk takes as the signal to send the request
-// without a token and re-authorize on the server's 401. The current token
-// stays, and the next call tries again.
+// without a token and re-authorize on the server's 401. A failure changes
+// nothing in the source: the cached token stays as it was, refresh token
+// included, and no error is kept. A call made after the failed refresh has
+// ended tries again, with a new refresh and so a new request; there is no
+// backoff between such retries.
 //
-// Concurrency. Sources are safe for concurrent use. A refresh holds the
-// source's lock, so calls that find the token due at once make one request,
-// and the others get its result.
+// Concurrency. Sources are safe for concurrent use. A call that finds the
+// token due starts a refresh, unless one is under way: then it waits for
+// that refresh to end and returns its result, the same token or the same
+// error value as the call that started it. Calls at once therefore make one
+// request to the token endpoint, whether it succeeds or fails, where a
+// source of x/oauth2 makes one request per caller, one after another, while
+// the endpoint fails. The wait lasts as long as the refresh: Token takes no
+// context, so bound a refresh with the Timeout of the HTTP client in ctx
+// (see [oauth2.HTTPClient]), which http.DefaultClient does not set. A
+// refresh that panics, or calls runtime.Goexit, does so in the call that
+// started it, as it would without the sharing; the calls that waited on it
+// get [ErrRefreshPanicked], and the next call starts a new refresh.
 //
 // # MCP go-sdk
 //

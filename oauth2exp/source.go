@@ -16,11 +16,17 @@ import (
 // of an error, and never calls the token endpoint.
 //
 // ctx carries the HTTP client of the refresh requests (see
-// [oauth2.HTTPClient]) and must outlive the source, as for
-// cfg.TokenSource. tok is not modified. Each refresh is
+// [oauth2.HTTPClient]), whose Timeout bounds a refresh, and must outlive the
+// source, as for cfg.TokenSource. tok is not modified. Each refresh is
 // cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token(), with rt the
 // refresh token of the current token; x/oauth2 keeps rt on the new token
 // when the response carries none.
+//
+// A refresh that fails returns its error and leaves the token as it was;
+// the next call tries again with a new request. Calls that find the token
+// due while a refresh is under way wait for it and return its token or its
+// error, so that calls at once make one request (see Concurrency in the
+// package documentation).
 //
 // TokenSource panics, with a message starting "oauth2exp:", on a nil cfg, a
 // nil tok or an invalid option. The result is safe for concurrent use.
@@ -48,7 +54,8 @@ func TokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, opt
 // rather than panicking as [TokenSource] does, for a nil one, since its
 // caller is prepared for errors. NewTokenSource itself panics, with a
 // message starting "oauth2exp:", on an invalid option. The function and the
-// sources it returns are safe for concurrent use.
+// sources it returns are safe for concurrent use, and the sources share one
+// refresh among the calls that find the token due, as TokenSource's do.
 func NewTokenSource(opts ...Option) func(context.Context, *oauth2.Config, *oauth2.Token) (oauth2.TokenSource, error) {
 	c := newConfig("NewTokenSource", opts)
 	return func(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token) (oauth2.TokenSource, error) {
@@ -77,9 +84,14 @@ func NewTokenSource(opts ...Option) func(context.Context, *oauth2.Config, *oauth
 // such as clientcredentials.Config.Token, instead (see the example). A src
 // that returns a nil token with a nil error gets an error back.
 //
+// src is called one call at a time: calls that find the token due while src
+// is being asked wait for that call and return its token or its error, the
+// same error value for all. When src fails, the token stays as it was and
+// the next call asks src again; when src panics, the call that asked it
+// panics, and the calls that waited get [ErrRefreshPanicked].
+//
 // ReuseTokenSource panics, with a message starting "oauth2exp:", on a nil
-// src or an invalid option. The result is safe for concurrent use, and
-// calls src with one call at a time.
+// src or an invalid option. The result is safe for concurrent use.
 func ReuseTokenSource(tok *oauth2.Token, src oauth2.TokenSource, opts ...Option) oauth2.TokenSource {
 	c := newConfig("ReuseTokenSource", opts)
 	if src == nil {
@@ -125,29 +137,24 @@ type source struct {
 	mu        sync.Mutex
 	t         *oauth2.Token // our copy, with Expiry(original) as its Expiry; nil when empty
 	refreshAt time.Time     // computed once per token by set; zero when empty
+	inflight  *refresh      // the refresh under way, or nil
 }
 
-// Token returns the cached token until its refresh point, then a new one.
-// The cached token is returned as the same pointer to every caller, as
-// x/oauth2's sources do: callers must not modify it.
+// Token returns the cached token until its refresh point, then a new one,
+// by one refresh that every call finding the token due while it runs
+// shares (see begin). The token is returned as the same pointer to
+// every caller, as x/oauth2's sources do: callers must not modify it.
 func (s *source) Token() (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.now().Before(s.refreshAt) {
-		return s.t, nil
+	tok, r, lead := s.begin()
+	if r == nil {
+		return tok, nil
 	}
-	if s.keep && s.t.RefreshToken == "" {
-		return s.t, nil // a clock past never: still no refresh without a refresh token
+	if lead {
+		s.refresh(r)
+	} else {
+		<-r.done
 	}
-	t, err := s.fetch(s.t)
-	if err != nil {
-		return nil, err // as it came: an invalid_grant stays the *oauth2.RetrieveError
-	}
-	if t == nil {
-		return nil, errNilToken
-	}
-	s.set(t, s.now())
-	return s.t, nil
+	return r.tok, r.err
 }
 
 // set caches a copy of tok, obtained at the instant obtained, and computes

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -427,44 +426,6 @@ func TestRefreshErrors(t *testing.T) {
 			t.Errorf("source returning (nil, nil): Token = %v, %v; want an oauth2exp error", tok, err)
 		}
 	})
-}
-
-// Rule: concurrent calls that find the token due make one refresh request.
-func TestConcurrentRefresh(t *testing.T) {
-	const callers = 64
-	clk := newClock()
-	e := newEndpoint(t, freshJWT(clk))
-	for name, build := range constructors(t, e) {
-		t.Run(name, func(t *testing.T) {
-			clk.Set(t0)
-			before := e.requests()
-			ts := build(&oauth2.Token{AccessToken: jwtExp(t0.Add(time.Minute)), RefreshToken: "rt"}, oauth2exp.WithClock(clk.Now))
-			clk.Set(t0.Add(time.Minute))
-
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			toks := make([]*oauth2.Token, callers)
-			errs := make([]error, callers)
-			for i := range toks {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					<-start
-					toks[i], errs[i] = ts.Token()
-				}(i)
-			}
-			close(start)
-			wg.Wait()
-			for i := range toks {
-				if errs[i] != nil || toks[i] != toks[0] {
-					t.Fatalf("caller %d: %p, %v; want the one refreshed token %p", i, toks[i], errs[i], toks[0])
-				}
-			}
-			if n := e.requests() - before; n != 1 {
-				t.Errorf("%d concurrent calls made %d refresh requests, want 1", callers, n)
-			}
-		})
-	}
 }
 
 // TestTokenAllocs pins that Token on a valid cached token allocates
