@@ -43,11 +43,11 @@ func (s *source) begin() (tok *oauth2.Token, r *refresh, lead bool) {
 	return nil, s.inflight, lead
 }
 
-// refresh runs r, without holding s.mu, and then publishes its result.
+// run runs r, without holding s.mu, and then publishes its result.
 // The result is published even when fetch panics or calls runtime.Goexit,
 // which then goes on unrecovered: the waiters get [ErrRefreshPanicked], and
 // the next call starts a new refresh.
-func (s *source) refresh(r *refresh) {
+func (s *source) run(r *refresh) {
 	returned := false
 	defer close(r.done) // last, and even if end panics: no waiter blocks for good
 	defer func() {

@@ -150,7 +150,7 @@ func (s *source) Token() (*oauth2.Token, error) {
 		return tok, nil
 	}
 	if lead {
-		s.refresh(r)
+		s.run(r)
 	} else {
 		<-r.done
 	}
