@@ -24,20 +24,25 @@ type demo struct {
 // demoTools are the names of the demo's tools, sorted.
 var demoTools = []string{"echo", "whoami"}
 
-// mode is how the demo serves MCP, and what the SDK clients negotiate
-// with it.
+// mode is how the demo serves MCP (its -stateless flag), which protocol
+// version a client asks for, and what it then gets.
 type mode struct {
 	name      string
-	stateless bool
-	version   string // the protocol version a client ends up with
+	stateless bool   // the demo's -stateless
+	version   string // the protocol version a client asks for and ends up with
+	session   bool   // whether the client gets an Mcp-Session-Id
 }
 
-// modes covers both protocol generations: a stateful server (sessions,
-// Mcp-Session-Id, a standalone SSE stream), on which clients fall back to
-// 2025-11-25, and a stateless one, on which they speak 2026-07-28.
+// modes covers both protocol generations on the demo with its default
+// flags, where 2025-11-25 clients get sessions and 2026-07-28 clients do not,
+// and with -stateless, where no client gets one. modes[0] is the default
+// demo with a 2025-11-25 client, as MCP Inspector 2.12.0 and the TypeScript
+// SDK 1.32.2 connect.
 var modes = []mode{
-	{name: "stateful", stateless: false, version: "2025-11-25"},
-	{name: "stateless", stateless: true, version: "2026-07-28"},
+	{name: "default/2025-11-25", stateless: false, version: "2025-11-25", session: true},
+	{name: "stateless/2026-07-28", stateless: true, version: "2026-07-28"},
+	{name: "default/2026-07-28", stateless: false, version: "2026-07-28"},
+	{name: "stateless/2025-11-25", stateless: true, version: "2025-11-25"},
 }
 
 // startDemo serves newHandler on 127.0.0.1 and closes it when t ends.

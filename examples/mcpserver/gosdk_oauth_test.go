@@ -239,11 +239,11 @@ var oauthMatrix = []oauthCell{
 }
 
 // TestGoSDKOAuthMatrix runs the whole loop with go-sdk's authorization code
-// handler against the demo in every cell of oauthMatrix, on a stateful
-// server: connect (discovery 401, registration, authorization, token),
-// list the tools, wait until the token sent last has expired by its exp,
-// call whoami. It pins the wire of the MCP endpoint and the authorization
-// server's counts.
+// handler against the demo in every cell of oauthMatrix, with a 2025-11-25
+// client on the default demo, which gives it a session: connect (discovery
+// 401, registration, authorization, token), list the tools, wait until the
+// token sent last has expired by its exp, call whoami. It pins the wire of
+// the MCP endpoint and the authorization server's counts.
 func TestGoSDKOAuthMatrix(t *testing.T) {
 	for _, c := range oauthMatrix {
 		t.Run(c.name(), func(t *testing.T) {
@@ -253,11 +253,16 @@ func TestGoSDKOAuthMatrix(t *testing.T) {
 	}
 }
 
-// TestGoSDKOAuthStateless: on a stateless server (MCP 2026-07-28), the
-// re-authorization that jwtexp's 401 starts works without a session too.
-func TestGoSDKOAuthStateless(t *testing.T) {
-	t.Parallel()
-	runOAuthCell(t, modes[1], reauthorizeCell)
+// TestGoSDKOAuthVersions: the expire → 401 → re-authorize loop under each
+// protocol version, on the demo with its default flags (a 2025-11-25 client
+// on a session, a 2026-07-28 client without) and with -stateless.
+func TestGoSDKOAuthVersions(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			runOAuthCell(t, m, reauthorizeCell)
+		})
+	}
 }
 
 // runOAuthCell runs one cell of the matrix against a demo served in mode m.
@@ -319,8 +324,8 @@ func runOAuthCell(t *testing.T, m mode, c oauthCell) {
 	if sub != devUser || !exp.After(lastExp) {
 		t.Errorf("whoami = %q, exp %v; want %s with a token newer than the expired one (exp %v)", sub, exp, devUser, lastExp)
 	}
-	if got := l.cs.ID(); got != session || (got == "") != m.stateless {
-		t.Errorf("session %q after expiry, want the same %q (none when stateless)", got, session)
+	if got := l.cs.ID(); got != session || (got != "") != m.session {
+		t.Errorf("session %q after expiry, want the same %q (a session: %v)", got, session, m.session)
 	}
 	if c.refreshes == 0 {
 		checkCounts(0)

@@ -23,9 +23,13 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// connectGoSDK connects a go-sdk client with its default options to d
-// through hc (or oauth, when non-nil), checks that it negotiated m's
-// protocol version, and closes the session when t ends.
+// connectGoSDK connects a go-sdk client to d through hc (or oauth, when
+// non-nil), asking for m's protocol version, checks that it got that version
+// and a session exactly when m gives one, and closes the session when t ends.
+// Asking is how a go-sdk v1.8.0 client picks its version: with 2026-07-28
+// (its default) it starts with server/discover and falls back to initialize
+// with 2025-11-25 if the server does not serve 2026-07-28; with 2025-11-25 it
+// sends initialize at once.
 func connectGoSDK(t *testing.T, d *demo, m mode, hc *http.Client, oauth auth.OAuthHandler) (*mcp.ClientSession, error) {
 	t.Helper()
 	client := mcp.NewClient(&mcp.Implementation{Name: "e2e-go-sdk", Version: "v0"}, nil)
@@ -34,13 +38,16 @@ func connectGoSDK(t *testing.T, d *demo, m mode, hc *http.Client, oauth auth.OAu
 		HTTPClient:   hc,
 		OAuthHandler: oauth,
 		MaxRetries:   -1, // a test must fail, not reconnect with back-off
-	}, nil)
+	}, &mcp.ClientSessionOptions{ProtocolVersion: m.version})
 	if err != nil {
 		return nil, err
 	}
 	t.Cleanup(func() { cs.Close() })
 	if got := cs.InitializeResult().ProtocolVersion; got != m.version {
 		t.Fatalf("negotiated protocol version %s, want %s", got, m.version)
+	}
+	if got := cs.ID() != ""; got != m.session {
+		t.Fatalf("session %q: want one: %v", cs.ID(), m.session)
 	}
 	return cs, nil
 }

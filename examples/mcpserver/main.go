@@ -17,8 +17,9 @@
 //	-jsonrpc-error=true   jwtexp.WithJSONRPCError: a rejected JSON-RPC POST
 //	                      gets a JSON-RPC error body, so go-sdk clients keep
 //	                      their session
-//	-stateless=false      serve without sessions; go-sdk v1.8.0 speaks MCP
-//	                      2026-07-28 only then
+//	-stateless=false      serve every client without sessions (default:
+//	                      MCP 2025-11-25 clients get sessions, MCP
+//	                      2026-07-28 clients never do)
 //	-auth-server=true     run the dev authorization server
 //	-token-ttl 1m         lifetime of the access tokens it issues
 //	-refresh-tokens=false issue refresh tokens too; without them every
@@ -58,6 +59,11 @@ func main() {
 	}
 }
 
+// statelessUsage is the one wording of -stateless: in -h, in the package
+// comment and in docs/demo.md (TestStatelessWording). Without the flag, the
+// demo routes each request by its MCP-Protocol-Version (byProtocolVersion).
+const statelessUsage = "serve every client without sessions (default: MCP 2025-11-25 clients get sessions, MCP 2026-07-28 clients never do)"
+
 // run parses args, listens, prints the quick start to out and serves until
 // ctx is done. Flag errors and usage go to errOut.
 func run(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -65,7 +71,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.SetOutput(errOut)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` on the loopback interface; port 0 picks a free port")
 	jsonRPCError := fs.Bool("jsonrpc-error", true, "answer a rejected JSON-RPC POST with a JSON-RPC error body (jwtexp.WithJSONRPCError)")
-	stateless := fs.Bool("stateless", false, "serve MCP without sessions (needed for MCP 2026-07-28 clients)")
+	stateless := fs.Bool("stateless", false, statelessUsage)
 	authServer := fs.Bool("auth-server", true, "run the dev OAuth authorization server (DEV ONLY: it approves every request at once)")
 	tokenTTL := fs.Duration("token-ttl", time.Minute, "lifetime of the access tokens the authorization server issues")
 	refreshTokens := fs.Bool("refresh-tokens", false, "issue refresh tokens (off: every expiry forces a full re-authorization)")

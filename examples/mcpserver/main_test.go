@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -270,6 +271,31 @@ func TestPrintAuthServer(t *testing.T) {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("%s: the startup text does not say %q:\n%s", tt.name, want, out.String())
 			}
+		}
+	}
+}
+
+// TestStatelessWording: -stateless has one wording, in -h, in the package
+// comment and in docs/demo.md's flag table, whitespace and comment markers
+// aside.
+func TestStatelessWording(t *testing.T) {
+	var usage strings.Builder
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &usage); err != nil {
+		t.Fatal(err)
+	}
+	words := func(s string) string {
+		return strings.Join(strings.Fields(strings.ReplaceAll(s, "//", "")), " ")
+	}
+	if !strings.Contains(words(usage.String()), statelessUsage) {
+		t.Errorf("-h does not say %q:\n%s", statelessUsage, usage.String())
+	}
+	for _, file := range []string{"main.go", "../../docs/demo.md"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(words(string(b)), statelessUsage) {
+			t.Errorf("%s does not describe -stateless as %q", file, statelessUsage)
 		}
 	}
 }

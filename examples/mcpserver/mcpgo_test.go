@@ -32,15 +32,11 @@ func TestMCPGoClient(t *testing.T) {
 		var tok bearer.Token
 		tok.Set(d.fresh(t))
 		c := e2e.NewMCPGoStreamable(t, d.cfg.resource(), d.srv.Client(), &tok)
-		ask := "" // mcp-go's default
-		if !m.stateless {
-			// mcp-go v1.2.1 otherwise settles on 2026-07-28 through
-			// server/discover, which a stateful go-sdk v1.8.0 server
-			// answers, and then rejects every call as "unsupported
-			// protocol version". Not a jwtexp matter.
-			ask = mcpgo.LATEST_LEGACY_PROTOCOL_VERSION
-		}
-		e2e.StartMCPGo(t, c, ask, m.version)
+		// mcp-go v1.2.1 asks for 2026-07-28 by default, with
+		// server/discover. On the default demo that used to end in
+		// 2026-07-28 with a stateful go-sdk server, which then refused
+		// every call; the demo now routes by MCP-Protocol-Version.
+		e2e.StartMCPGo(t, c, m.version, m.version)
 		e2e.CheckMCPGoExpiry(t, c, e2e.Expiry{
 			Token:       &tok,
 			Fresh:       d.fresh(t),

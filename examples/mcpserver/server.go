@@ -38,9 +38,9 @@ type config struct {
 	// jsonRPCError sets jwtexp.WithJSONRPCError, so that a go-sdk client
 	// without an OAuthHandler keeps its session after an expiry 401.
 	jsonRPCError bool
-	// stateless runs the MCP handler without sessions. go-sdk v1.8.0 speaks
-	// MCP 2026-07-28 only in this mode; a stateful server negotiates
-	// 2025-11-25 or older.
+	// stateless serves every client without sessions. When false (the
+	// default), MCP 2025-11-25 clients get sessions and MCP 2026-07-28
+	// clients never do: see [byProtocolVersion].
 	stateless bool
 	// authServer runs the dev authorization server (authserver.go) in the
 	// same handler, and lists it in the protected resource metadata.
@@ -74,47 +74,8 @@ func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func(
 	mcp.AddTool(server, &mcp.Tool{Name: "echo", Description: "Echo the text back."}, echo)
 	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "Show the verified token's subject and expiry."}, whoami)
 
-	streamable := mcp.NewStreamableHTTPHandler(
-		func(*http.Request) *mcp.Server { return server },
-		&mcp.StreamableHTTPOptions{
-			// JSON rather than SSE responses, so that the printed curl
-			// commands show plain JSON.
-			JSONResponse: true,
-			Stateless:    cfg.stateless,
-			// A client whose token expired cannot DELETE its session, so
-			// idle sessions are ended by time.
-			SessionTimeout: 30 * time.Minute,
-		},
-	)
-
-	// Innermost: go-sdk's own check. It verifies the signature (possibly
-	// expensive: a JWKS fetch or an introspection call in real servers), and
-	// answers an expired token with a challenge that has no
-	// error="invalid_token" (modelcontextprotocol/go-sdk#1134), so a client
-	// cannot tell it should re-authorize.
-	//
-	// Its ClockSkew and jwtexp's skew are both 0, and jwtexp runs first, so
-	// every expired token gets jwtexp's invalid_token challenge.
-	requireToken := auth.RequireBearerToken(verifier(cfg.key, cfg.resource()), &auth.RequireBearerTokenOptions{
-		ResourceMetadataURL: cfg.metadataURL(),
-		Scopes:              []string{scope},
-	})
-
-	// Outside it: jwtexp answers an expired token first, with
-	// error="invalid_token" and the same resource_metadata, before the
-	// verifier runs. It never accepts a token; everything else passes on to
-	// RequireBearerToken.
-	opts := []jwtexp.Option{
-		jwtexp.WithResourceMetadata(cfg.metadataURL()),
-		jwtexp.WithScope(scope),
-	}
-	if cfg.jsonRPCError {
-		opts = append(opts, jwtexp.WithJSONRPCError())
-	}
-	expiry := jwtexp.Middleware(opts...)
-
 	mux := http.NewServeMux()
-	mux.Handle(mcpPath, expiry(requireToken(streamable)))
+	mux.Handle(mcpPath, protect(cfg, streamable(cfg, server)))
 	prm := &oauthex.ProtectedResourceMetadata{
 		Resource:               cfg.resource(),
 		ScopesSupported:        []string{scope},
@@ -132,6 +93,73 @@ func newHandler(cfg config) (h http.Handler, as *authServer, closeSessions func(
 			ss.Close()
 		}
 	}
+}
+
+// streamable returns the MCP endpoint for server: go-sdk's stateless handler
+// alone with cfg.stateless, and otherwise both of its handlers, chosen per
+// request by [byProtocolVersion].
+func streamable(cfg config, server *mcp.Server) http.Handler {
+	handler := func(stateless bool) http.Handler {
+		return mcp.NewStreamableHTTPHandler(
+			func(*http.Request) *mcp.Server { return server },
+			&mcp.StreamableHTTPOptions{
+				// JSON rather than SSE responses, so that the printed curl
+				// commands show plain JSON.
+				JSONResponse: true,
+				Stateless:    stateless,
+				// A client whose token expired cannot DELETE its session,
+				// so idle sessions are ended by time.
+				SessionTimeout: 30 * time.Minute,
+			},
+		)
+	}
+	if cfg.stateless {
+		return handler(true)
+	}
+	return byProtocolVersion(handler(false), handler(true))
+}
+
+// protect puts h behind the demo's two token checks, jwtexp's
+// [expiryCheck] outside go-sdk's [requireToken].
+//
+// The order also decides which answer an expired token without the
+// required scope gets. RequireBearerToken (go-sdk v1.8.0) checks the scope
+// before the expiry, and answers it 403 with no error code, so a client would
+// start a step-up for a token it must replace. jwtexp in front answers it 401
+// error="invalid_token" (RFC 6750 §3.1: an expired token is invalid_token,
+// whatever its scope). TestExpiryBeforeScope pins both answers.
+func protect(cfg config, h http.Handler) http.Handler {
+	return expiryCheck(cfg)(requireToken(cfg)(h))
+}
+
+// requireToken is go-sdk's own check. It verifies the signature (possibly
+// expensive: a JWKS fetch or an introspection call in real servers), and
+// answers an expired token with a challenge that has no
+// error="invalid_token" (modelcontextprotocol/go-sdk#1134), so a client
+// cannot tell it should re-authorize.
+//
+// Its ClockSkew and jwtexp's skew are both 0, and jwtexp runs first, so
+// every expired token gets jwtexp's invalid_token challenge.
+func requireToken(cfg config) func(http.Handler) http.Handler {
+	return auth.RequireBearerToken(verifier(cfg.key, cfg.resource()), &auth.RequireBearerTokenOptions{
+		ResourceMetadataURL: cfg.metadataURL(),
+		Scopes:              []string{scope},
+	})
+}
+
+// expiryCheck is jwtexp: it answers an expired token first, with
+// error="invalid_token" and the same resource_metadata, before the verifier
+// runs. It never accepts a token; everything else passes on to
+// [requireToken].
+func expiryCheck(cfg config) func(http.Handler) http.Handler {
+	opts := []jwtexp.Option{
+		jwtexp.WithResourceMetadata(cfg.metadataURL()),
+		jwtexp.WithScope(scope),
+	}
+	if cfg.jsonRPCError {
+		opts = append(opts, jwtexp.WithJSONRPCError())
+	}
+	return jwtexp.Middleware(opts...)
 }
 
 // withCORS lets browser-based MCP clients (a web page calling /mcp and the

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestByProtocolVersion: the MCP-Protocol-Version header alone picks the
+// handler; 2026-07-28 and later go to the stateless one.
+func TestByProtocolVersion(t *testing.T) {
+	for _, tt := range []struct {
+		header string // "" for none
+		want   string
+	}{
+		{"", "stateful"}, // initialize, of any version
+		{"2024-11-05", "stateful"},
+		{"2025-03-26", "stateful"},
+		{"2025-06-18", "stateful"},
+		{"2025-11-25", "stateful"},
+		{"2026-07-28", "stateless"},
+		{"2027-01-01", "stateless"}, // refused there with -32022
+	} {
+		named := func(name string) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, name) })
+		}
+		h := byProtocolVersion(named("stateful"), named("stateless"))
+		req := httptest.NewRequest(http.MethodPost, mcpPath, nil)
+		if tt.header != "" {
+			req.Header.Set("MCP-Protocol-Version", tt.header)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if got := rec.Body.String(); got != tt.want {
+			t.Errorf("MCP-Protocol-Version %q: served by %s, want %s", tt.header, got, tt.want)
+		}
+	}
+}
+
+// discoverBody is a server/discover request as a 2026-07-28 client sends it
+// first, with MCP-Protocol-Version: 2026-07-28 and Mcp-Method:
+// server/discover.
+const discoverBody = `{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`
+
+// TestDemoProtocolVersions: with its default flags the demo offers
+// 2026-07-28 to a server/discover and gives a 2025-11-25 initialize a
+// session; with -stateless, both without a session.
+func TestDemoProtocolVersions(t *testing.T) {
+	for _, tt := range []struct {
+		stateless bool
+		// initSession: whether an initialize gets an Mcp-Session-Id.
+		initSession bool
+	}{
+		{stateless: false, initSession: true},
+		{stateless: true, initSession: false},
+	} {
+		d := serveDemo(t, config{key: testKey, stateless: tt.stateless})
+		send := func(version, body string) (*http.Response, []byte) {
+			t.Helper()
+			req, err := http.NewRequest(http.MethodPost, d.cfg.resource(), strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+d.fresh(t))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			if version != "" {
+				req.Header.Set("MCP-Protocol-Version", version)
+				req.Header.Set("Mcp-Method", "server/discover")
+			}
+			resp, err := d.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp, b
+		}
+
+		resp, body := send("2026-07-28", discoverBody)
+		var disc struct {
+			Result struct {
+				SupportedVersions []string `json:"supportedVersions"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal(body, &disc); resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("stateless=%v: server/discover: status %d, body %s", tt.stateless, resp.StatusCode, body)
+		}
+		if !slices.Contains(disc.Result.SupportedVersions, "2026-07-28") || !slices.Contains(disc.Result.SupportedVersions, "2025-11-25") {
+			t.Errorf("stateless=%v: server/discover offers %q, want 2026-07-28 and 2025-11-25", tt.stateless, disc.Result.SupportedVersions)
+		}
+		if id := resp.Header.Get("Mcp-Session-Id"); id != "" {
+			t.Errorf("stateless=%v: server/discover gave session %q, want none", tt.stateless, id)
+		}
+
+		resp, body = send("", initializeBody)
+		var init struct {
+			Result struct {
+				ProtocolVersion string `json:"protocolVersion"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal(body, &init); resp.StatusCode != http.StatusOK || err != nil || init.Result.ProtocolVersion != "2025-11-25" {
+			t.Fatalf("stateless=%v: initialize 2025-11-25: status %d, body %s", tt.stateless, resp.StatusCode, body)
+		}
+		if got := resp.Header.Get("Mcp-Session-Id") != ""; got != tt.initSession {
+			t.Errorf("stateless=%v: initialize gave session %q, want one: %v", tt.stateless, resp.Header.Get("Mcp-Session-Id"), tt.initSession)
+		}
+	}
+}
