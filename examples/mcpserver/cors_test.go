@@ -61,6 +61,7 @@ func TestCORSPreflight(t *testing.T) {
 		auth    string // an Authorization header on the preflight itself
 	}{
 		{"MCP POST", mcpPath, http.MethodPost, "authorization,content-type,mcp-protocol-version", ""},
+		{"MCP POST, 2026-07-28", mcpPath, http.MethodPost, "authorization,content-type,mcp-method,mcp-name,mcp-protocol-version", ""},
 		{"MCP POST in session", mcpPath, http.MethodPost, "accept,authorization,content-type,mcp-protocol-version,mcp-session-id", ""},
 		{"MCP GET stream resumed", mcpPath, http.MethodGet, "accept,authorization,last-event-id,mcp-protocol-version,mcp-session-id", ""},
 		{"MCP DELETE session", mcpPath, http.MethodDelete, "authorization,mcp-protocol-version,mcp-session-id", ""},

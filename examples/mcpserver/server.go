@@ -186,7 +186,10 @@ func withCORS(h http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: []string{"*"},
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
-		AllowedHeaders: []string{"Authorization", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Last-Event-ID", "Accept"},
+		// Mcp-Method and Mcp-Name: every MCP 2026-07-28 request carries
+		// the first, and a tools/call, resources/read or prompts/get the
+		// second (go-sdk v1.8.0 refuses one without them).
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-ID", "Accept"},
 		ExposedHeaders: []string{"WWW-Authenticate", "Mcp-Session-Id"},
 	}).Handler(h)
 }
