@@ -11,6 +11,12 @@
 //
 //	cd examples && go run ./mcpserver
 //
+// Stop it with Ctrl-C. Do not stop a go run by its PID: go run does not
+// pass SIGTERM on, and the demo keeps listening (measured with Go 1.26). To
+// stop it by PID, from a script say, run the built binary:
+//
+//	cd examples && go build -o /tmp/mcpserver ./mcpserver && /tmp/mcpserver
+//
 // Flags:
 //
 //	-addr 127.0.0.1:8080  listen address; port 0 picks a free port
