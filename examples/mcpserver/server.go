@@ -245,6 +245,10 @@ type whoamiResult struct {
 	ExpiresAt time.Time `json:"expires_at" jsonschema:"the token's exp claim"`
 }
 
+// whoami reads the token from req.Extra.TokenInfo, verified for this very
+// request. Not from ctx: on a session, go-sdk v1.8.0 runs every handler
+// under the context of the session's initialize request
+// (TestToolContextIsTheSessions, docs/mcp-sdks.md).
 func whoami(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, whoamiResult, error) {
 	var ti *auth.TokenInfo
 	if req.Extra != nil {
