@@ -114,3 +114,87 @@ func TestDemoProtocolVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestExpiredEveryMethodBothVersions: an expired token gets jwtexp's 401
+// error="invalid_token" on every method and on a notification, sent as an
+// MCP 2025-11-25 request and as a 2026-07-28 one (with its
+// MCP-Protocol-Version, Mcp-Method and _meta), on the default demo and with
+// -stateless: jwtexp runs before the routing, so the version changes
+// nothing. A conformance probe of jwtexp's holds the demo to this.
+func TestExpiredEveryMethodBothVersions(t *testing.T) {
+	methods := []struct {
+		method string
+		params string // JSON; "" for none
+		name   string // Mcp-Name, for tools/call
+		notify bool
+	}{
+		{method: "initialize", params: `{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}`},
+		{method: "server/discover"},
+		{method: "tools/list"},
+		{method: "tools/call", params: `{"name":"echo","arguments":{"text":"hi"}}`, name: "echo"},
+		{method: "resources/list"},
+		{method: "prompts/list"},
+		{method: "ping"},
+		{method: "notifications/initialized", notify: true},
+	}
+	for _, stateless := range []bool{false, true} {
+		d := serveDemo(t, config{key: testKey, jsonRPCError: true, stateless: stateless})
+		for _, version := range []string{"2025-11-25", "2026-07-28"} {
+			for _, m := range methods {
+				params := m.params
+				if version >= sessionlessVersion && !m.notify {
+					meta := `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
+					if params == "" {
+						params = "{" + meta + "}"
+					} else {
+						params = "{" + meta + "," + params[1:]
+					}
+				}
+				body := `{"jsonrpc":"2.0"`
+				if !m.notify {
+					body += `,"id":7`
+				}
+				body += `,"method":"` + m.method + `"`
+				if params != "" {
+					body += `,"params":` + params
+				}
+				body += "}"
+				send := func(token string) (*http.Response, []byte) {
+					t.Helper()
+					req, err := http.NewRequest(http.MethodPost, d.cfg.resource(), strings.NewReader(body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Accept", "application/json, text/event-stream")
+					req.Header.Set("MCP-Protocol-Version", version)
+					if version >= sessionlessVersion {
+						req.Header.Set("Mcp-Method", m.method)
+						if m.name != "" {
+							req.Header.Set("Mcp-Name", m.name)
+						}
+					}
+					resp, err := d.srv.Client().Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer resp.Body.Close()
+					b, _ := io.ReadAll(resp.Body)
+					return resp, b
+				}
+				// With a fresh token the request reaches go-sdk, so the
+				// 401 below is the token's. (2026-07-28 has no initialize
+				// and no ping: go-sdk answers them 404.)
+				if resp, b := send(d.fresh(t)); resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+					t.Errorf("stateless=%v, %s, %s with a fresh token: status %d, body %s", stateless, version, m.method, resp.StatusCode, b)
+				}
+				resp, b := send(d.expired(t))
+				if resp.StatusCode != http.StatusUnauthorized || bearerChallenge(t, resp.Header)["error"] != "invalid_token" {
+					t.Errorf("stateless=%v, %s, %s: status %d, WWW-Authenticate %q, body %s; want 401 invalid_token",
+						stateless, version, m.method, resp.StatusCode, resp.Header.Values("WWW-Authenticate"), b)
+				}
+			}
+		}
+	}
+}
