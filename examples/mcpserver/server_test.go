@@ -53,6 +53,13 @@ func post(t *testing.T, d *demo, token string) (*http.Response, []byte) {
 
 func do(t *testing.T, d *demo, method, path, token, body string) (*http.Response, []byte) {
 	t.Helper()
+	return doWith(t, d, method, path, token, body, nil)
+}
+
+// doWith is do with the fields of header added to the request, after the
+// ones do sets.
+func doWith(t *testing.T, d *demo, method, path, token, body string, header http.Header) (*http.Response, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(method, d.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +70,9 @@ func do(t *testing.T, d *demo, method, path, token, body string) (*http.Response
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := d.srv.Client().Do(req)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -61,27 +60,12 @@ func TestDemoProtocolVersions(t *testing.T) {
 		d := serveDemo(t, config{key: testKey, stateless: tt.stateless})
 		send := func(version, body string) (*http.Response, []byte) {
 			t.Helper()
-			req, err := http.NewRequest(http.MethodPost, d.cfg.resource(), strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Authorization", "Bearer "+d.fresh(t))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Accept", "application/json, text/event-stream")
+			h := http.Header{}
 			if version != "" {
-				req.Header.Set("MCP-Protocol-Version", version)
-				req.Header.Set("Mcp-Method", "server/discover")
+				h.Set("MCP-Protocol-Version", version)
+				h.Set("Mcp-Method", "server/discover")
 			}
-			resp, err := d.srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp, b
+			return doWith(t, d, http.MethodPost, mcpPath, d.fresh(t), body, h)
 		}
 
 		resp, body := send("2026-07-28", discoverBody)
@@ -159,29 +143,17 @@ func TestExpiredEveryMethodBothVersions(t *testing.T) {
 					body += `,"params":` + params
 				}
 				body += "}"
+				h := http.Header{}
+				h.Set("MCP-Protocol-Version", version)
+				if version >= sessionlessVersion {
+					h.Set("Mcp-Method", m.method)
+					if m.name != "" {
+						h.Set("Mcp-Name", m.name)
+					}
+				}
 				send := func(token string) (*http.Response, []byte) {
 					t.Helper()
-					req, err := http.NewRequest(http.MethodPost, d.cfg.resource(), strings.NewReader(body))
-					if err != nil {
-						t.Fatal(err)
-					}
-					req.Header.Set("Authorization", "Bearer "+token)
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Accept", "application/json, text/event-stream")
-					req.Header.Set("MCP-Protocol-Version", version)
-					if version >= sessionlessVersion {
-						req.Header.Set("Mcp-Method", m.method)
-						if m.name != "" {
-							req.Header.Set("Mcp-Name", m.name)
-						}
-					}
-					resp, err := d.srv.Client().Do(req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer resp.Body.Close()
-					b, _ := io.ReadAll(resp.Body)
-					return resp, b
+					return doWith(t, d, http.MethodPost, mcpPath, token, body, h)
 				}
 				// With a fresh token the request reaches go-sdk, so the
 				// 401 below is the token's. (2026-07-28 has no initialize
