@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -53,9 +54,12 @@ func TestDemoProtocolVersions(t *testing.T) {
 		stateless bool
 		// initSession: whether an initialize gets an Mcp-Session-Id.
 		initSession bool
+		// getStatus: the answer to a GET without a session: 400 from the
+		// stateful handler (GET needs a session), 405 from the stateless.
+		getStatus int
 	}{
-		{stateless: false, initSession: true},
-		{stateless: true, initSession: false},
+		{stateless: false, initSession: true, getStatus: http.StatusBadRequest},
+		{stateless: true, initSession: false, getStatus: http.StatusMethodNotAllowed},
 	} {
 		d := serveDemo(t, config{key: testKey, stateless: tt.stateless})
 		send := func(version, body string) (*http.Response, []byte) {
@@ -68,7 +72,25 @@ func TestDemoProtocolVersions(t *testing.T) {
 			return doWith(t, d, http.MethodPost, mcpPath, d.fresh(t), body, h)
 		}
 
-		resp, body := send("2026-07-28", discoverBody)
+		// A version after 2026-07-28 reaches the stateless handler, which
+		// refuses it with -32022 and the versions it supports.
+		resp, body := send("2027-01-01", strings.ReplaceAll(discoverBody, "2026-07-28", "2027-01-01"))
+		var refused struct {
+			Error struct {
+				Code int `json:"code"`
+				Data struct {
+					Supported []string `json:"supported"`
+				} `json:"data"`
+			} `json:"error"`
+		}
+		if err := json.Unmarshal(body, &refused); err != nil || refused.Error.Code != -32022 || !slices.Contains(refused.Error.Data.Supported, "2026-07-28") {
+			t.Errorf("stateless=%v: server/discover for 2027-01-01: status %d, body %s; want -32022 offering 2026-07-28", tt.stateless, resp.StatusCode, body)
+		}
+		if resp, body := doWith(t, d, http.MethodGet, mcpPath, d.fresh(t), "", nil); resp.StatusCode != tt.getStatus {
+			t.Errorf("stateless=%v: GET without a session: status %d (%s), want %d", tt.stateless, resp.StatusCode, body, tt.getStatus)
+		}
+
+		resp, body = send("2026-07-28", discoverBody)
 		var disc struct {
 			Result struct {
 				SupportedVersions []string `json:"supportedVersions"`
