@@ -26,20 +26,15 @@ const maxJSONRPCBody = 64 << 10
 // otherwise hold the handler, and its goroutine, for as long as it likes.
 const jsonrpcReadTimeout = time.Second
 
-// jsonrpcError returns the JSON-RPC 2.0 error response, with the given
-// message, to the single request in r's body, and false when r holds no such
-// request: a method other than POST, a request that expects 100 Continue, a
-// body over [maxJSONRPCBody], unreadable or not all read within
-// [jsonrpcReadTimeout], anything but one JSON-RPC 2.0 request object
-// (JSON-RPC 2.0 §4), or an id that is not a number or a string of valid
-// UTF-8 (a notification, a null id). The id is copied byte for byte. It
-// consumes the body, so it is called only on the reject path, after which
+// readJSONRPCBody reads the body of r, a rejected request, for
+// [WithJSONRPCError], and reports whether it read it to its end. It reads
+// none of the body of a method other than POST, of a request that expects
+// 100 Continue, or of one whose Content-Length is over [maxJSONRPCBody];
+// it reads at most maxJSONRPCBody+1 bytes, within [jsonrpcReadTimeout],
+// and a body longer than maxJSONRPCBody, unreadable or not all read in time
+// is not read to its end. It is called only on the reject path, after which
 // the next handler never runs.
-//
-// encoding/json matches member names case-insensitively and keeps the last
-// of duplicate members; such requests get the same 401 either way, so the
-// difference only picks the body.
-func jsonrpcError(w http.ResponseWriter, r *http.Request, message string) ([]byte, bool) {
+func readJSONRPCBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	// Reading the body of a request with "Expect: 100-continue" (RFC 9110
 	// §10.1.1, the only expectation defined) makes net/http send 100
 	// Continue: it would ask for a body only to refuse the request.
@@ -56,6 +51,19 @@ func jsonrpcError(w http.ResponseWriter, r *http.Request, message string) ([]byt
 	if err != nil || len(body) > maxJSONRPCBody {
 		return nil, false
 	}
+	return body, true
+}
+
+// jsonrpcError returns the JSON-RPC 2.0 error response, with the given
+// message, to the single request in body, and false when body holds no such
+// request: anything but one JSON-RPC 2.0 request object (JSON-RPC 2.0 §4),
+// or one whose id is not a number or a string of valid UTF-8 (a
+// notification, a null id). The id is copied byte for byte.
+//
+// encoding/json matches member names case-insensitively and keeps the last
+// of duplicate members; such requests get the same 401 either way, so the
+// difference only picks the body.
+func jsonrpcError(body []byte, message string) ([]byte, bool) {
 	var req struct {
 		JSONRPC string          `json:"jsonrpc"`
 		Method  *string         `json:"method"`

@@ -26,7 +26,7 @@ import (
 // response, and false when it answers with no JSON-RPC body.
 func rpcID(t testing.TB, body string) (string, bool) {
 	t.Helper()
-	out, ok := jsonrpcError(httptest.NewRecorder(), httptest.NewRequest("POST", "/mcp", strings.NewReader(body)), "m")
+	out, ok := jsonrpcError([]byte(body), "m")
 	if !ok {
 		return "", false
 	}
@@ -260,7 +260,8 @@ func TestMiddlewareJSONRPCError(t *testing.T) {
 
 // TestMiddlewareJSONRPCErrorHeaders checks that the option changes the
 // body only: status and every header but Content-Length are those of the
-// plain 401.
+// plain 401, and Connection: the plain 401 leaves the body unread and
+// closes the connection, the JSON-RPC one reads it and keeps it.
 func TestMiddlewareJSONRPCErrorHeaders(t *testing.T) {
 	serve := func(opts ...Option) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":3,"method":"tools/list"}`))
@@ -275,8 +276,11 @@ func TestMiddlewareJSONRPCErrorHeaders(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, rpc.Code, "status with WithJSONRPCError")
 	ph, rh := plain.Header().Clone(), rpc.Header().Clone()
 	require.Equal(t, strconv.Itoa(rpc.Body.Len()), rh.Get("Content-Length"), "Content-Length of the JSON-RPC body")
+	require.Equal(t, []string{"close"}, ph["Connection"], "Connection of the plain 401")
+	require.Empty(t, rh["Connection"], "Connection of the JSON-RPC 401")
 	ph.Del("Content-Length")
 	rh.Del("Content-Length")
+	ph.Del("Connection")
 	if diff := cmp.Diff(ph, rh); diff != "" {
 		t.Fatalf("headers (-plain +jsonrpc):\n%s", diff)
 	}
@@ -298,7 +302,7 @@ func FuzzJSONRPCRequestID(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		out, ok := jsonrpcError(httptest.NewRecorder(), httptest.NewRequest("POST", "/mcp", bytes.NewReader(body)), "m")
+		out, ok := jsonrpcError(body, "m")
 		members, valid, plain := mwMembers(body)
 		if ok {
 			var resp mwRPCResponse

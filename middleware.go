@@ -106,10 +106,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.rejectHook(r, err)
 	}
 	if h.errorHandler != nil {
-		h.errorHandler(w, r, err)
+		h.handleError(w, r, err)
 		return
 	}
 	h.reject(w, r, err)
+}
+
+// handleError runs the error handler for a rejection of r for err. If it
+// leaves an HTTP/1.x body unread, the read deadline expires once it
+// returns; see release.go.
+func (c *config) handleError(w http.ResponseWriter, r *http.Request, err error) {
+	if !bodyMayRemain(r) {
+		c.errorHandler(w, r, err)
+		return
+	}
+	// Replacing r.Body in place is what [http.MaxBytesReader]'s doc does.
+	body := &eofBody{ReadCloser: r.Body}
+	r.Body = body
+	defer func() { r.Body = body.ReadCloser }()
+	c.errorHandler(w, r, err)
+	if !body.eof {
+		letGo(w)
+	}
 }
 
 // The decision.
@@ -258,11 +276,16 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 			ErrorDescription string `json:"error_description,omitempty"`
 		}{ch.Error, ch.ErrorDescription})
 	}
+	read := false // whether r's body was read to its end
 	if c.jsonrpc {
-		if rpc, ok := jsonrpcError(w, r, cmp.Or(ch.ErrorDescription, descMissing)); ok {
-			body = rpc
+		var req []byte
+		if req, read = readJSONRPCBody(w, r); read {
+			if rpc, ok := jsonrpcError(req, cmp.Or(ch.ErrorDescription, descMissing)); ok {
+				body = rpc
+			}
 		}
 	}
+	unread := !read && bodyMayRemain(r)
 	h := w.Header()
 	h.Set("Www-Authenticate", ch.String()) // replaces any an outer handler set
 	h.Set("Cache-Control", "no-store")
@@ -273,8 +296,14 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 	if _, ok := r.Header["Origin"]; ok {
 		exposeWWWAuthenticate(h)
 	}
+	if unread {
+		h.Set("Connection", "close") // see release.go
+	}
 	w.WriteHeader(http.StatusUnauthorized)
 	w.Write(body) // an error means the client is gone; nothing is left to do
+	if unread {
+		letGo(w)
+	}
 }
 
 // exposeWWWAuthenticate adds WWW-Authenticate to the

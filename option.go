@@ -131,8 +131,7 @@ func WithScope(scope string) Option {
 // WithRequireToken rejects requests without a bearer token too, with a
 // 401 whose challenge has no error code (RFC 6750 §3.1) and whose body is
 // empty unless [WithJSONRPCError] or [WithChallenge] gives it one. It is
-// off by default: such requests go to the next handler. CORS preflights and
-// clean /.well-known/ paths pass either way.
+// off by default: such requests go to the next handler.
 func WithRequireToken() Option {
 	return optionFunc(func(c *config) { c.requireToken = true })
 }
@@ -140,7 +139,6 @@ func WithRequireToken() Option {
 // WithStrict rejects bearer tokens that [UnverifiedExp] reports as
 // [ErrMalformed] too, as invalid_token with "The access token is
 // malformed". It is off by default: the verifier rejects such tokens.
-// Opaque tokens and JWTs without exp pass either way.
 func WithStrict() Option {
 	return optionFunc(func(c *config) { c.strict = true })
 }
@@ -183,10 +181,11 @@ func WithRejectHook(f func(r *http.Request, err error)) Option {
 // WithErrorHandler sets h to write the whole response of each rejection
 // instead of the built-in 401; no header is set when it runs. h receives
 // an [*ExpiredError], [ErrMissingToken], or an error matching
-// [ErrMalformed], and can build the header with [Challenge]. The default is
-// the built-in writer. h must be safe for concurrent use. A nil h, or
-// combining it with [WithJSONRPCError] or [WithChallenge], makes
-// [Middleware] panic.
+// [ErrMalformed], and can build the header with [Challenge]. If h leaves an
+// HTTP/1.x body unread, the connection closes once h returns; an h that
+// flushes must set "Connection: close" first. The default is the built-in
+// writer. h must be safe for concurrent use. A nil h, or combining it with
+// [WithJSONRPCError] or [WithChallenge], makes [Middleware] panic.
 func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
 	return optionFunc(func(c *config) {
 		if h == nil {
@@ -206,10 +205,10 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 // The message is the challenge's error_description, or "The access token
 // is missing"; status and headers are the plain 401's. A go-sdk client then
 // fails only that call and keeps its session, where a plain 401 ends it. It
-// is off by default. At most 64 KiB of the body is read, for at most one
-// second, and only on the reject path; anything else (a larger or slower
-// body, Expect: 100-continue over HTTP/1.1, a notification, a batch) gets
-// the plain body and is rejected all the same.
+// is off by default. It reads at most 64 KiB of the body, for at most one
+// second, on the reject path only; anything else (a larger or slower body,
+// Expect: 100-continue over HTTP/1.1, a notification, a batch) gets the
+// plain body.
 func WithJSONRPCError() Option {
 	return optionFunc(func(c *config) { c.jsonrpc = true })
 }
