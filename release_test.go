@@ -158,18 +158,19 @@ func TestRejectStalledBody(t *testing.T) {
 		name     string
 		opts     []Option
 		raw      string
+		wantBody string        // the plain one: the body is never all there
 		wantWait time.Duration // the server's own wait before the 401
 	}{
-		{"Content-Length", plain, mwRawRequest(auth+clen) + part, 0},
-		{"chunked", plain, mwRawRequest(auth+chunked) + chunk, 0},
-		{"Expect: 100-continue, no body", plain, mwRawRequest(auth + clen + "Expect: 100-continue\r\n"), 0},
-		{"token required, none sent", []Option{WithRequireToken()}, mwRawRequest(clen) + part, 0},
-		{"token required, none sent, chunked", []Option{WithRequireToken()}, mwRawRequest(chunked) + chunk, 0},
-		{"JSON-RPC, Content-Length over its limit", rpc, mwRawRequest(auth+clen) + part, 0},
-		{"JSON-RPC, Expect: 100-continue", rpc, mwRawRequest(auth + small + "Expect: 100-continue\r\n"), 0},
-		{"JSON-RPC, Content-Length", rpc, mwRawRequest(auth+small) + part, jsonrpcReadTimeout},
-		{"JSON-RPC, chunked", rpc, mwRawRequest(auth+chunked) + chunk, jsonrpcReadTimeout},
-		{"JSON-RPC, token required, none sent", append([]Option{WithRequireToken()}, rpc...), mwRawRequest(small) + part, jsonrpcReadTimeout},
+		{"Content-Length", plain, mwRawRequest(auth+clen) + part, mwExpiredBody, 0},
+		{"chunked", plain, mwRawRequest(auth+chunked) + chunk, mwExpiredBody, 0},
+		{"Expect: 100-continue, no body", plain, mwRawRequest(auth + clen + "Expect: 100-continue\r\n"), mwExpiredBody, 0},
+		{"token required, none sent", []Option{WithRequireToken()}, mwRawRequest(clen) + part, "", 0},
+		{"token required, none sent, chunked", []Option{WithRequireToken()}, mwRawRequest(chunked) + chunk, "", 0},
+		{"JSON-RPC, Content-Length over its limit", rpc, mwRawRequest(auth+clen) + part, mwExpiredBody, 0},
+		{"JSON-RPC, Expect: 100-continue", rpc, mwRawRequest(auth + small + "Expect: 100-continue\r\n"), mwExpiredBody, 0},
+		{"JSON-RPC, Content-Length", rpc, mwRawRequest(auth+small) + part, mwExpiredBody, jsonrpcReadTimeout},
+		{"JSON-RPC, chunked", rpc, mwRawRequest(auth+chunked) + chunk, mwExpiredBody, jsonrpcReadTimeout},
+		{"JSON-RPC, token required, none sent", append([]Option{WithRequireToken()}, rpc...), mwRawRequest(small) + part, "", jsonrpcReadTimeout},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +185,7 @@ func TestRejectStalledBody(t *testing.T) {
 			defer ts.Close()
 			got := mwSendStalled(t, ts.Listener.Addr().String(), tc.raw)
 			require.Equal(t, http.StatusUnauthorized, got.res.StatusCode, "status")
+			require.Equal(t, tc.wantBody, got.body, "body")
 			require.True(t, got.res.Close, "the 401 says Connection: close")
 			// At once: well under a second. WithJSONRPCError waits a second
 			// for the body first.
