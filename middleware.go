@@ -114,7 +114,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handleError runs the error handler for a rejection of r for err. If it
 // leaves an HTTP/1.x body unread, the read deadline expires once it
-// returns; see release.go.
+// returns; see unreadbody.go.
 func (c *config) handleError(w http.ResponseWriter, r *http.Request, err error) {
 	if !bodyMayRemain(r) {
 		c.errorHandler(w, r, err)
@@ -297,7 +297,7 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 		exposeWWWAuthenticate(h)
 	}
 	if unread {
-		h.Set("Connection", "close") // see release.go
+		h.Set("Connection", "close") // see unreadbody.go
 	}
 	w.WriteHeader(http.StatusUnauthorized)
 	w.Write(body) // an error means the client is gone; nothing is left to do

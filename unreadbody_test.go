@@ -21,7 +21,7 @@ import (
 
 // TestRejectConnectionClose pins when a rejection sends "Connection:
 // close": exactly when an HTTP/1.x request's body may still be on the wire
-// unread (release.go). A body read to its end, or none, keeps the
+// unread (unreadbody.go). A body read to its end, or none, keeps the
 // connection; HTTP/2 never gets the header, which its server would turn
 // into a GOAWAY.
 func TestRejectConnectionClose(t *testing.T) {
