@@ -418,7 +418,7 @@ func setClock(d *demo) *fakeClock {
 func codesStored(d *demo) []string {
 	d.as.mu.Lock()
 	defer d.as.mu.Unlock()
-	return slices.Sorted(maps.Keys(d.as.codes))
+	return slices.Sorted(maps.Keys(d.as.codes.items))
 }
 
 // TestAuthServerSweepsCodes: codes that are never exchanged are deleted from
