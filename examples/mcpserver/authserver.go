@@ -19,7 +19,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -256,29 +255,6 @@ func (a *authServer) registerClient(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// validRedirectURI: https anywhere, or http on a loopback host (a native or
-// local client, RFC 8252 §7.3), never with a fragment (RFC 6749 §3.1.2).
-// Any '#' counts: url.Parse drops an empty fragment, so "https://x/cb#"
-// passed a check of u.Fragment, though RFC 6749 forbids the fragment
-// component, empty or not, and the client would then get its code at a URI
-// other than the one it registered.
-func validRedirectURI(s string) bool {
-	if strings.Contains(s, "#") {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	switch h := u.Hostname(); u.Scheme {
-	case "https":
-		return true
-	case "http":
-		return h == "localhost" || h == "127.0.0.1" || h == "::1"
-	}
-	return false
-}
-
 // authorize is the authorization endpoint. It approves at once: no login,
 // no consent screen. What it checks is what the MCP authorization spec asks
 // of a client: PKCE with S256, and a resource parameter (RFC 8707) naming
@@ -310,7 +286,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 	// request can always be checked against it (RFC 6749 §4.1.3). It is
 	// checked again, not only matched: the code must never be sent to a
 	// URI with a fragment, whatever was registered.
-	if !slices.Contains(uris, redirectURI) {
+	if !redirectMatches(uris, redirectURI) {
 		http.Error(w, "redirect_uri is not registered for this client", http.StatusBadRequest)
 		return
 	}
