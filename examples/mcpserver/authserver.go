@@ -298,7 +298,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		c, err := cimd.client(r.Context(), clientID, a.now())
 		if err != nil {
 			a.mu.Lock()
-			a.logf("oauth: authorize: client %s: %v", clientID, err)
+			a.logf("oauth: authorize: client %q: %v", clientID, err) // quoted: any text
 			a.mu.Unlock()
 			status := http.StatusBadRequest
 			if errors.Is(err, errCIMDBusy) {
