@@ -1,44 +1,75 @@
 // Package jwtexptest checks how an MCP server answers missing, expired and
 // malformed bearer tokens.
 //
-// [Check] sends the requests and returns a [Report]; it uses only the
-// standard library and the root package.
+// [Check] sends an MCP endpoint the requests a client sends, without a
+// token, with an expired one and with one that is not a JWT, looks for its
+// protected resource metadata as clients do, and tries a browser's CORS
+// requests. Each [Result] of the [Report] says what was sent, what came
+// back, and the rule it keeps or breaks: RFC 6750 §3 and §3.1, RFC 9728 §3,
+// §3.3 and §5, the MCP authorization spec and the Fetch standard. Use it in
+// a server's own tests (see the example), or run it as `jwtexp check URL`.
+//
+// The token is sent only to the endpoint, never to the metadata URLs, and
+// no Result shows it: at most its exp. Every response is read with bounds
+// on size (1 MiB) and time (10 s per request), so a hostile endpoint cannot
+// hang the probe or exhaust its memory.
+//
+// It uses only the standard library and the root package.
 package jwtexptest
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jwtexp/jwtexp"
 )
 
 // Options configures [Check]. The zero value is ready to use.
 type Options struct {
-	// Client sends every request. nil means a client with a 10 s timeout
-	// per request, no cookie jar, and no redirects followed.
+	// Client sends every request; nil means a client with a 10 s timeout and
+	// no cookie jar. Check uses a copy that never follows a redirect of a
+	// request carrying a token, so the token reaches the endpoint only, and
+	// bounds each request to 10 s whatever the client's own timeout.
 	Client *http.Client
 
-	// Token is an expired token the server itself issued; "" means a
-	// self-minted one.
+	// Token is an expired token the server itself issued, which also tests
+	// the server's own exp handling and its order against scope; "" means a
+	// self-minted one (an RS256 JWT with a random signature, aud the
+	// endpoint, exp an hour past). A token with no readable exp, or one
+	// that has not expired, makes Check return an error.
 	Token string
 
 	// Origin is the browser origin for the CORS checks; "" means
-	// "http://localhost:6274".
+	// "http://localhost:6274", MCP Inspector's.
 	Origin string
 }
 
-// Report is the outcome of [Check]: data, for the caller to print.
+// Report is the outcome of [Check]: data, for the caller to print or test.
 type Report struct {
-	Endpoint string
+	Endpoint string   // the endpoint probed, as passed to Check
 	Results  []Result // one per check, in a stable order
 }
 
 // Err is nil unless a required check failed; its text names each failed
-// check's ID and detail.
-func (r Report) Err() error { return nil }
+// check's ID and detail, one per line.
+func (r Report) Err() error {
+	var errs []error
+	for _, res := range r.Results {
+		if res.Status == Fail {
+			errs = append(errs, fmt.Errorf("jwtexptest: %s: %s", res.ID, res.Detail))
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // Result is the outcome of one check.
 type Result struct {
-	ID     string
+	ID     string // the check, such as "expired-401"; see docs/check.md
 	Status Status
 	Detail string // what was sent, what came back, and the rule it breaks
 }
@@ -46,15 +77,116 @@ type Result struct {
 // Status is the verdict of one check.
 type Status string
 
-// The statuses of a [Result].
+// The statuses of a [Result]. Only required checks fail; advisory ones
+// warn instead.
 const (
-	Pass Status = "pass"
-	Fail Status = "fail"
-	Warn Status = "warn"
-	Skip Status = "skip"
+	Pass Status = "pass" // the rule is kept
+	Fail Status = "fail" // a required rule is broken: Report.Err is non-nil
+	Warn Status = "warn" // an advisory rule is broken
+	Skip Status = "skip" // a precondition failed; the detail says which
 )
 
-// Check probes the MCP endpoint and returns one [Result] per check.
+// Check probes the MCP endpoint, an absolute http(s) URL, and returns one
+// [Result] per check: no-token-401, prm-discovery, prm-valid, expired-401,
+// expired-invalid-token, expired-every-method, malformed-401,
+// no-token-no-error, challenge-resource-metadata, cors-preflight and
+// cors-expose, in that order (docs/check.md says what each sends and
+// why).
+//
+// Check returns an error and no report when it cannot probe: the endpoint
+// is not an absolute http(s) URL, the server cannot be reached, ctx ends
+// before the checks do, or opts.Token has no exp that
+// [jwtexp.UnverifiedExp] can read or has not expired yet. It sends about 25
+// requests, one at a time, and is safe for concurrent use.
 func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
-	return Report{}, errors.New("jwtexptest: not implemented")
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Report{}, fmt.Errorf("jwtexptest: endpoint %q is not an absolute http(s) URL", endpoint)
+	}
+	p := &probe{ctx: ctx, follow: context.WithValue(ctx, followKey{}, true), u: u, endpoint: endpoint, origin: opts.Origin}
+	if p.origin == "" {
+		p.origin = defaultOrigin
+	}
+	client := opts.Client
+	if client == nil {
+		client = defaultClient()
+	}
+	p.client = noTokenRedirects(client)
+
+	now := time.Now()
+	if opts.Token == "" {
+		if p.token, p.exp, err = mintExpired(endpoint, now); err != nil {
+			return Report{}, fmt.Errorf("jwtexptest: minting a token: %w", err)
+		}
+		p.tokenDesc = fmt.Sprintf("a self-minted RS256 token (exp %s)", p.exp.UTC().Format(time.RFC3339))
+	} else {
+		p.token, p.supplied = strings.TrimSpace(opts.Token), true
+		if p.exp, err = jwtexp.UnverifiedExp(p.token); err != nil {
+			return Report{}, fmt.Errorf("jwtexptest: Options.Token has no readable exp: %w", err)
+		}
+		if !jwtexp.ExpiredAt(p.token, now, 0) {
+			return Report{}, fmt.Errorf("jwtexptest: Options.Token has not expired yet: exp %s is %s from now", p.exp.UTC().Format(time.RFC3339), p.exp.Sub(now).Round(time.Second))
+		}
+		p.tokenDesc = fmt.Sprintf("the supplied token (exp %s)", p.exp.UTC().Format(time.RFC3339))
+	}
+	p.expiredAgo = now.Sub(p.exp)
+
+	p.noToken = p.post(initialize2025, "", "")
+	if p.noToken.err != nil {
+		if ctx.Err() != nil {
+			return Report{}, fmt.Errorf("jwtexptest: %w", ctx.Err())
+		}
+		return Report{}, fmt.Errorf("jwtexptest: cannot reach %s: %w", endpoint, p.noToken.err)
+	}
+	p.expired = p.post(initialize2025, p.token, "")
+
+	results := make([]Result, 0, len(checks))
+	for _, c := range checks {
+		r := c.run(p)
+		r.ID = c.id
+		results = append(results, r)
+	}
+	if ctx.Err() != nil {
+		return Report{}, fmt.Errorf("jwtexptest: %w", ctx.Err())
+	}
+	return Report{Endpoint: endpoint, Results: results}, nil
+}
+
+// probe is the state of one Check: the requests every check shares are
+// sent once, first.
+type probe struct {
+	ctx      context.Context
+	follow   context.Context // ctx, marked for requests whose redirects may be followed
+	client   *http.Client
+	u        *url.URL
+	endpoint string
+	origin   string
+
+	token      string
+	tokenDesc  string // how details name the token: never the token itself
+	exp        time.Time
+	expiredAgo time.Duration
+	supplied   bool // Options.Token, not self-minted
+
+	noToken response // initialize without Authorization
+	expired response // initialize with the expired token
+
+	prm []prmOutcome // discovered on first use
+}
+
+// post sends r to the endpoint with token (none if "") and an Origin (none
+// if "").
+func (p *probe) post(r mcpRequest, token, origin string) response {
+	req, err := http.NewRequestWithContext(p.ctx, http.MethodPost, p.endpoint, strings.NewReader(string(r.body())))
+	if err != nil {
+		return response{err: err}
+	}
+	r.setHeaders(req.Header)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	return do(p.ctx, p.client, req)
 }
