@@ -441,3 +441,6 @@ func TestCheckOrder(t *testing.T) {
 	}
 	assert.Equal(t, ids, got)
 }
+
+// isExpiredJWTAt reports whether tok is a JWT whose exp is at or before at.
+func isExpiredJWTAt(tok string, at time.Time) bool { return jwtexp.ExpiredAt(tok, at, 0) }

@@ -1,0 +1,253 @@
+package jwtexptest
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCheckErrors pins when Check returns an error instead of a report.
+func TestCheckErrors(t *testing.T) {
+	t.Parallel()
+	good := newServer(t, serverConfig{})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	tests := []struct {
+		name, endpoint, token, want string
+	}{
+		{"empty endpoint", "", "", "not an absolute http(s) URL"},
+		{"relative endpoint", "/mcp", "", "not an absolute http(s) URL"},
+		{"no scheme", "localhost:8080/mcp", "", "not an absolute http(s) URL"},
+		{"other scheme", "ftp://example.com/mcp", "", "not an absolute http(s) URL"},
+		{"no host", "http:///mcp", "", "not an absolute http(s) URL"},
+		{"unparsable", "http://[::1/mcp", "", "not an absolute http(s) URL"},
+		{"unreachable", closed.URL + "/mcp", "", "cannot reach"},
+		{"live token", good, jwtAt(time.Now().Add(time.Hour)), "has not expired yet"},
+		{"opaque token", good, "opaque-token", "no readable exp"},
+		{"JWT without exp", good, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln", "no readable exp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rep, err := Check(context.Background(), tt.endpoint, Options{Token: tt.token})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "jwtexptest: "), "error %q", err)
+			assert.Empty(t, rep.Results)
+			if tt.token != "" {
+				assert.NotContains(t, err.Error(), tt.token, "the error shows the token")
+			}
+		})
+	}
+	t.Run("cancelled context", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := Check(ctx, good, Options{})
+		require.ErrorIs(t, err, context.Canceled)
+	})
+}
+
+// TestSuppliedToken runs Check with a token the server issued: it passes
+// the good server, is never shown, and when a lenient server accepts one
+// that expired only just, the detail says that clock skew may be why.
+func TestSuppliedToken(t *testing.T) {
+	t.Parallel()
+	token := jwtAt(time.Now().Add(-2 * time.Hour))
+	rep, err := Check(context.Background(), newServer(t, serverConfig{}), Options{Token: "  " + token + "\n"})
+	require.NoError(t, err)
+	require.NoError(t, rep.Err())
+	for _, r := range rep.Results {
+		assert.Equal(t, Pass, r.Status, "%s: %s", r.ID, r.Detail)
+		assert.NotContains(t, r.Detail, token, "%s shows the token", r.ID)
+	}
+	assert.Contains(t, rep.Results[3].Detail, "the supplied token (exp ")
+
+	// A server that allows five minutes of skew.
+	lenient := newServer(t, serverConfig{onBearer: func(w http.ResponseWriter, _ *http.Request, tok string, _ jsonrpcMsg) bool {
+		if !isExpiredJWT(tok) || isExpiredJWTAt(tok, time.Now().Add(-5*time.Minute)) {
+			return false
+		}
+		writeJSONRPCError(w)
+		return true
+	}})
+	for _, tt := range []struct {
+		ago      time.Duration
+		wantNote bool
+	}{{time.Minute, true}, {10 * time.Minute, false}} {
+		rep, err := Check(context.Background(), lenient, Options{Token: jwtAt(time.Now().Add(-tt.ago))})
+		require.NoError(t, err)
+		r := rep.Results[3]
+		require.Equal(t, "expired-401", r.ID)
+		if tt.wantNote {
+			assert.Equal(t, Fail, r.Status, r.Detail)
+			assert.Contains(t, r.Detail, "the token expired only 1m", "expired %s ago", tt.ago)
+		} else {
+			assert.Equal(t, Pass, r.Status, r.Detail)
+		}
+	}
+}
+
+// TestTokenGoesToEndpointOnly records every Authorization the servers see:
+// only requests to the endpoint carry one, redirects are not followed
+// with it, and no detail shows a token.
+func TestTokenGoesToEndpointOnly(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("a redirect carried the token to %s", r.URL)
+		}
+	}))
+	t.Cleanup(other.Close)
+	endpoint := newServer(t, serverConfig{onBearer: func(w http.ResponseWriter, r *http.Request, tok string, _ jsonrpcMsg) bool {
+		mu.Lock()
+		seen = append(seen, tok)
+		mu.Unlock()
+		http.Redirect(w, r, other.URL+"/mcp", http.StatusTemporaryRedirect)
+		return true
+	}})
+	rep, err := Check(context.Background(), endpoint, Options{})
+	require.NoError(t, err)
+	want := map[string]Status{}
+	for _, id := range ids {
+		want[id] = Pass
+	}
+	want["expired-401"], want["expired-invalid-token"], want["expired-every-method"], want["malformed-401"], want["cors-expose"] = Fail, Skip, Fail, Fail, Warn
+	assert.Equal(t, want, statuses(rep))
+	assert.Contains(t, rep.Results[3].Detail, `307 redirecting to "`+other.URL+`/mcp", not followed`)
+	require.NotEmpty(t, seen)
+	for _, r := range rep.Results {
+		for _, tok := range seen {
+			if tok == malformedToken {
+				continue // not a secret: the probe's own non-JWT
+			}
+			assert.NotContains(t, r.Detail, tok, "%s shows a token", r.ID)
+		}
+	}
+}
+
+// TestHostileEndpoint checks the bounds: a 100 MiB body is read no further
+// than 1 MiB, and a body that trickles forever, or headers that never
+// come, cost at most requestTimeout per request. It lowers requestTimeout,
+// so it does not run in parallel (the parallel tests wait for it).
+func TestHostileEndpoint(t *testing.T) {
+	saved := requestTimeout
+	t.Cleanup(func() { requestTimeout = saved })
+
+	t.Run("100 MiB body", func(t *testing.T) {
+		var most atomic.Int64
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusUnauthorized)
+			chunk := make([]byte, 32<<10)
+			var n int64
+			for n < 100<<20 {
+				m, err := w.Write(chunk)
+				n += int64(m)
+				if err != nil {
+					break
+				}
+			}
+			for old := most.Load(); n > old && !most.CompareAndSwap(old, n); old = most.Load() {
+			}
+		}))
+		t.Cleanup(ts.Close)
+		rep, err := Check(context.Background(), ts.URL+"/mcp", Options{})
+		require.NoError(t, err)
+		ts.Close() // waits for the handlers
+		assert.Less(t, most.Load(), int64(32<<20), "bytes a handler wrote before the probe hung up")
+		assert.Len(t, rep.Results, len(ids))
+	})
+
+	t.Run("trickling body", func(t *testing.T) {
+		requestTimeout = 100 * time.Millisecond
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			for {
+				if _, err := io.WriteString(w, " "); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		}))
+		t.Cleanup(ts.Close)
+		start := time.Now()
+		// A client without a timeout of its own: Check bounds each request.
+		rep, err := Check(context.Background(), ts.URL+"/mcp", Options{Client: &http.Client{}})
+		require.NoError(t, err)
+		assert.Less(t, time.Since(start), 30*requestTimeout, "Check took")
+		assert.Equal(t, Pass, rep.Results[3].Status, "expired-401 is judged on the status line: %s", rep.Results[3].Detail)
+	})
+
+	t.Run("do reads at most 1 MiB, for at most requestTimeout", func(t *testing.T) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/huge" {
+				w.Write(make([]byte, maxBody+1))
+				return
+			}
+			w.Write(make([]byte, 10))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}))
+		t.Cleanup(ts.Close)
+		for _, tt := range []struct {
+			path, wantErr string
+			wantLen       int
+		}{
+			{"/huge", "body over 1 MiB", maxBody},
+			{"/slow", "deadline exceeded", 10},
+		} {
+			requestTimeout = saved
+			if tt.path == "/slow" {
+				requestTimeout = 100 * time.Millisecond
+			}
+			req, err := http.NewRequest(http.MethodGet, ts.URL+tt.path, nil)
+			require.NoError(t, err)
+			r := do(context.Background(), defaultClient(), req)
+			require.NoError(t, r.err, tt.path)
+			assert.Equal(t, http.StatusOK, r.status, tt.path)
+			assert.Len(t, r.body, tt.wantLen, tt.path)
+			require.Error(t, r.bodyErr, tt.path)
+			assert.Contains(t, r.bodyErr.Error(), tt.wantErr, tt.path)
+			assert.Contains(t, r.String(), tt.wantErr, tt.path)
+		}
+	})
+
+	t.Run("headers never come", func(t *testing.T) {
+		requestTimeout = 100 * time.Millisecond
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				t.Cleanup(func() { c.Close() })
+			}
+		}()
+		start := time.Now()
+		_, err = Check(context.Background(), "http://"+ln.Addr().String()+"/mcp", Options{})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "cannot reach")
+		assert.Less(t, time.Since(start), 10*requestTimeout, "Check took")
+	})
+}
