@@ -7,6 +7,7 @@
 // Usage:
 //
 //	jwtexp [-json] [-skew duration] [-at time] [token | -]
+//	jwtexp check [-json] [-token FILE|-] [-wait] [-skew D] [-origin ORIGIN] URL
 //
 // The token is the argument, or standard input (at most 1 MiB) when there is
 // no argument or the argument is "-". A pasted "Bearer <token>" (RFC 6750
@@ -36,6 +37,31 @@
 //	1   expired
 //	2   no usable exp (not_jwt, malformed, no_exp, too_large, read_error); the reason is on stderr
 //	64  usage error (EX_USAGE of sysexits(3)); -h exits 0
+//
+// # jwtexp check
+//
+// "jwtexp check URL" tells whether the MCP server at URL answers missing,
+// expired and malformed bearer tokens with the 401 and invalid_token
+// challenge that MCP clients need, running [jwtexptest.Check]: one line per
+// check (status, ID, detail) and a summary line, or with -json one object,
+// {"endpoint": ..., "results": [{"id": ..., "status": ..., "detail": ...}]}.
+// docs/check.md describes each check.
+//
+// The expired token is self-minted unless -token names a file holding one
+// the server issued, or "-" for stdin; a pasted "Bearer" prefix or header
+// line is accepted, as above. It is sent to URL only and never printed. A
+// token that has not expired yet is exit status 2, unless -wait: then the
+// time left goes to stderr, and check waits until exp plus -skew (default
+// 1m, room for the server's leeway) and probes; more than 1h to wait is
+// exit status 2 at once. -origin sets the browser origin of the CORS checks
+// (default http://localhost:6274, MCP Inspector's).
+//
+// Exit status of check:
+//
+//	0   no required check failed (warnings allowed)
+//	1   a required check failed
+//	2   it could not probe (unreachable server, live or unreadable token); the reason is on stderr, and with -json stdout is empty
+//	64  usage error, including a URL that is not absolute http(s); -h exits 0
 package main
 
 import (
@@ -75,6 +101,9 @@ type options struct {
 // run is main without the process: it returns the exit status instead of
 // exiting, and takes its streams as arguments so that tests can drive it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "check" {
+		return runCheck(args[1:], stdin, stdout, stderr)
+	}
 	opts, status, ok := parseFlags(args, stderr)
 	if !ok {
 		return status
@@ -171,6 +200,7 @@ func printUsage(fs *flag.FlagSet) {
 }
 
 const usageHead = `Usage: jwtexp [-json] [-skew duration] [-at time] [token | -]
+       jwtexp check [flags] URL   (probe an MCP server; jwtexp check -h)
 
 jwtexp reads the exp claim of a JWT and tells whether the token has expired.
 The signature is NOT verified: use the answer to reject a token early, never
