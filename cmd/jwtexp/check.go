@@ -131,25 +131,12 @@ func parseCheckFlags(args []string, stderr io.Writer) (opts checkOptions, status
 	fs.DurationVar(&opts.skew, "skew", time.Minute, "how long -wait waits past exp, room for the server's leeway")
 	fs.StringVar(&opts.origin, "origin", "", "browser `ORIGIN` of the CORS checks (default \"http://localhost:6274\", MCP Inspector's)")
 
-	var pos []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return opts, 0, false
-			}
-			return opts, exitUsage, false
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return opts, 0, false
 		}
-		consumed := len(rest) - fs.NArg()
-		if consumed > 0 && rest[consumed-1] == "--" {
-			pos = append(pos, fs.Args()...)
-			break
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+		return opts, exitUsage, false
 	}
 
 	usageErr := func(format string, a ...any) (checkOptions, int, bool) {

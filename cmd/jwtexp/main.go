@@ -141,9 +141,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // parseFlags parses args. When ok is false the caller must return status:
 // 0 after -h, exitUsage after a usage error (already reported on stderr).
-//
-// Flags may follow the token ("jwtexp $TOKEN -json"), unlike with a bare
-// flag.Parse; "--" still ends the flags.
+// Flags may follow the token ("jwtexp $TOKEN -json"): see parseInterspersed.
 func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok bool) {
 	fs := flag.NewFlagSet("jwtexp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -160,29 +158,15 @@ func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok b
 		return nil
 	})
 
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				// Asked-for help is not an error; flag.ExitOnError exits 0 too.
-				return opts, 0, false
-			}
-			return opts, exitUsage, false
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// Asked-for help is not an error; flag.ExitOnError exits 0 too.
+			return opts, 0, false
 		}
-		consumed := len(rest) - fs.NArg()
-		if consumed > 0 && rest[consumed-1] == "--" {
-			// The flag package dropped the terminator; everything after it is
-			// positional. No flag of ours accepts "--" as its value, so the
-			// "--" seen here is the terminator.
-			opts.args = append(opts.args, fs.Args()...)
-			break
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		opts.args = append(opts.args, fs.Arg(0))
-		rest = fs.Args()[1:]
+		return opts, exitUsage, false
 	}
+	opts.args = pos
 
 	if len(opts.args) > 1 {
 		fmt.Fprintf(stderr, "jwtexp: want at most one token argument, got %d; quote a pasted header line, or pipe it on stdin\n", len(opts.args))
