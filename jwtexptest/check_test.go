@@ -257,7 +257,7 @@ func TestCheck(t *testing.T) {
 			name:   "no token gets 200",
 			config: serverConfig{noToken: writeJSONRPCError},
 			want:   map[string]Status{"no-token-401": Fail, "no-token-no-error": Skip, "challenge-resource-metadata": Skip},
-			detail: map[string]string{"no-token-401": "got 200", "prm-discovery": "found at"},
+			detail: map[string]string{"no-token-401": "got 200", "prm-discovery": "(the 401's resource_metadata)"},
 		},
 		{
 			name:   "no resource_metadata, but the path-inserted well-known URI works",
@@ -315,6 +315,14 @@ func TestCheck(t *testing.T) {
 			}},
 			want:   map[string]Status{"prm-valid": Fail},
 			detail: map[string]string{"prm-valid": "authorization_servers is empty"},
+		},
+		{
+			name: "an authorization server over plain http, not on loopback",
+			config: serverConfig{prm: func(base string) map[string]prmDoc {
+				return map[string]prmDoc{wellKnownPRM + "/mcp": goodDoc(base+"/mcp", "http://as.example.com")}
+			}},
+			want:   map[string]Status{"prm-valid": Fail},
+			detail: map[string]string{"prm-valid": `authorization_servers[0] "http://as.example.com" is not an https URL`},
 		},
 		{
 			name:   "no metadata anywhere",

@@ -60,7 +60,7 @@ func (p *probe) prmDiscovery() Result {
 	outs := p.prmOutcomes()
 	for _, o := range outs {
 		if o.found {
-			return pass("found at %s; tried %s", o.cand.url, joinOutcomes(outs))
+			return pass("GET without a token found it: %s", joinOutcomes(outs))
 		}
 	}
 	return fail("no protected resource metadata where MCP clients look (RFC 9728 §3.1, §5.1; MCP authorization spec): %s", joinOutcomes(outs))
@@ -73,9 +73,13 @@ func (p *probe) prmDiscovery() Result {
 func (p *probe) prmValid() Result {
 	outs := p.prmOutcomes()
 	found := false
-	for _, o := range outs {
+	for i, o := range outs {
 		if o.usable {
-			return pass("%s; tried %s", o.cand.url, joinOutcomes(outs))
+			r := pass("clients will use %s", o)
+			if i > 0 {
+				r.Detail += "; before it: " + joinOutcomes(outs[:i])
+			}
+			return r
 		}
 		found = found || o.found
 	}
