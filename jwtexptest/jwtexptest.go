@@ -91,7 +91,9 @@ const (
 // expired-invalid-token, expired-every-method, malformed-401,
 // no-token-no-error, challenge-resource-metadata, cors-preflight and
 // cors-expose, in that order (docs/check.md says what each sends and
-// why).
+// why). The first seven are required: a [Fail] among them makes
+// [Report.Err] non-nil. The last four are advisory: they [Warn], never
+// fail. A check whose precondition failed is [Skip].
 //
 // Check returns an error and no report when it cannot probe: the endpoint
 // is not an absolute http(s) URL, the server cannot be reached, ctx ends
