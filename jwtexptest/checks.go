@@ -126,7 +126,7 @@ func (p *probe) expired401() Result {
 	}
 	res := fail("%s got %s; %s", sent, r, why)
 	if p.supplied && p.expiredAgo < 5*time.Minute {
-		res.Detail += fmt.Sprintf("; the token expired only %s ago, and servers may allow clock skew past exp (RFC 7519 §4.1.4; go-sdk's ClockSkew): wait and run again, or use -wait with a larger -skew", p.expiredAgo.Round(time.Second))
+		res.Detail += fmt.Sprintf("; the token expired only %s ago, and servers may allow clock skew past exp (RFC 7519 §4.1.4; go-sdk's ClockSkew): check again once the server's leeway has passed (jwtexp check: -wait, with a -skew above that leeway)", p.expiredAgo.Round(time.Second))
 	}
 	return res
 }
