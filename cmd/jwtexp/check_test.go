@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -256,5 +258,53 @@ func TestCheckWait(t *testing.T) {
 		} else {
 			assert.Contains(t, got.stderr, tt.stderr, "%q", args)
 		}
+	}
+}
+
+// TestCheckProcess runs the real main in a child process (see
+// TestMainProcess), on the real clock: -wait waits out a token that
+// expires in about two seconds, and then probes.
+func TestCheckProcess(t *testing.T) {
+	t.Parallel()
+	good := mcpServer(t, false)
+	soon := tok(fmt.Sprintf(`{"exp":%d}`, time.Now().Add(2*time.Second).Unix()))
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		status int
+		stdout string // a substring
+		stderr string // a substring
+	}{
+		{"pass", []string{"check", good}, "", exitCheckPass, "11 pass, 0 fail", ""},
+		{"-wait waits out a live token", []string{"check", "-wait", "-skew", "0s", "-token", "-", good}, soon, exitCheckPass, "the supplied token", "; waiting "},
+		{"live token without -wait", []string{"check", "-json", "-token", "-", good}, tok(`{"exp":32503680000}`), exitCannotProbe, "", "has not expired yet"},
+		{"bad URL", []string{"check", "example.com/mcp"}, "", exitUsage, "", "not an absolute http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], tt.args...)
+			cmd.Env = append(os.Environ(), envRunMain+"=1")
+			cmd.Stdin = strings.NewReader(tt.stdin)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			start := time.Now()
+			if err := cmd.Run(); err != nil {
+				var exitErr *exec.ExitError
+				require.ErrorAs(t, err, &exitErr, "running the command")
+			}
+			assert.Equal(t, tt.status, cmd.ProcessState.ExitCode(), "exit status; stderr:\n%s", stderr.String())
+			assert.Contains(t, stdout.String(), tt.stdout, "stdout")
+			assert.Contains(t, stderr.String(), tt.stderr, "stderr")
+			if tt.stdout == "" {
+				assert.Empty(t, stdout.String(), "stdout, when no output is expected")
+			}
+			if tt.stdin == soon {
+				exp, err := jwtexp.UnverifiedExp(soon)
+				require.NoError(t, err)
+				assert.False(t, time.Now().Before(exp), "the probe ran before exp (started %s)", start)
+			}
+		})
 	}
 }
