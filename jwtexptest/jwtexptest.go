@@ -11,8 +11,9 @@
 //
 // The token is sent only to the endpoint, never to the metadata URLs, and
 // no Result shows it: at most its exp. Every response is read with bounds
-// on size (1 MiB) and time (10 s per request), so a hostile endpoint cannot
-// hang the probe or exhaust its memory.
+// on size (1 MiB) and time (10 s per request, 2 s of it for the body once
+// the headers have come), so a hostile endpoint cannot hang the probe or
+// exhaust its memory.
 //
 // It uses only the standard library and the root package.
 package jwtexptest
@@ -34,7 +35,8 @@ type Options struct {
 	// Client sends every request; nil means a client with a 10 s timeout and
 	// no cookie jar. Check uses a copy that never follows a redirect of a
 	// request carrying a token, so the token reaches the endpoint only, and
-	// bounds each request to 10 s whatever the client's own timeout.
+	// bounds each request to 10 s (2 s for the body) whatever the client's
+	// own timeout.
 	Client *http.Client
 
 	// Token is an expired token the server itself issued, which also tests
@@ -98,7 +100,7 @@ const (
 // Check returns an error and no report when it cannot probe: the endpoint
 // is not an absolute http(s) URL, the server cannot be reached, ctx ends
 // before the checks do, or opts.Token has no exp that
-// [jwtexp.UnverifiedExp] can read or has not expired yet. It sends about 25
+// [jwtexp.UnverifiedExp] can read or has not expired yet. It sends 22 to 24
 // requests, one at a time, and is safe for concurrent use.
 func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
 	u, err := url.Parse(endpoint)

@@ -23,8 +23,13 @@ const (
 )
 
 // requestTimeout bounds each request, headers and body, whatever the
-// client: a hostile endpoint cannot hang the probe. Tests lower it.
-var requestTimeout = 10 * time.Second
+// client, and bodyTimeout the body once the headers have come: the bodies
+// the checks read are a few KiB, so a body that trickles costs 2 s, not 10.
+// Tests lower them.
+var (
+	requestTimeout = 10 * time.Second
+	bodyTimeout    = 2 * time.Second
+)
 
 // defaultClient is the client of a nil Options.Client: a timeout, no
 // cookie jar.
@@ -64,21 +69,29 @@ type response struct {
 	err     error // no response at all
 }
 
-// do sends req with its own deadline and reads at most maxBody bytes of the
-// body.
+// do sends req with its own deadlines and reads at most maxBody bytes of
+// the body.
 func do(ctx context.Context, c *http.Client, req *http.Request) response {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
+	ctx, cancelBody := context.WithCancelCause(ctx)
+	defer cancelBody(nil)
 	res, err := c.Do(req.WithContext(ctx))
 	if err != nil {
 		return response{err: err}
 	}
 	defer res.Body.Close()
+	slow := fmt.Errorf("body still coming after %v, not read further", bodyTimeout)
+	stop := time.AfterFunc(bodyTimeout, func() { cancelBody(slow) })
+	defer stop.Stop()
 	r := response{status: res.StatusCode, header: res.Header}
 	r.body, r.bodyErr = io.ReadAll(io.LimitReader(res.Body, maxBody+1))
-	if len(r.body) > maxBody {
+	switch {
+	case len(r.body) > maxBody:
 		r.body = r.body[:maxBody]
 		r.bodyErr = errors.New("body over 1 MiB, not read further")
+	case r.bodyErr != nil && context.Cause(ctx) == slow:
+		r.bodyErr = slow
 	}
 	return r
 }
