@@ -267,7 +267,7 @@ func TestCheckWait(t *testing.T) {
 func TestCheckProcess(t *testing.T) {
 	t.Parallel()
 	good := mcpServer(t, false)
-	soon := tok(fmt.Sprintf(`{"exp":%d}`, time.Now().Add(2*time.Second).Unix()))
+	const soon = "<a token that expires in 2 to 3 s, made when the subtest starts>"
 	tests := []struct {
 		name   string
 		args   []string
@@ -284,27 +284,38 @@ func TestCheckProcess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(os.Args[0], tt.args...)
-			cmd.Env = append(os.Environ(), envRunMain+"=1")
-			cmd.Stdin = strings.NewReader(tt.stdin)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			start := time.Now()
-			if err := cmd.Run(); err != nil {
-				var exitErr *exec.ExitError
-				require.ErrorAs(t, err, &exitErr, "running the command")
+			stdin := tt.stdin
+			if stdin == soon {
+				stdin = tok(fmt.Sprintf(`{"exp":%d}`, time.Now().Unix()+3))
 			}
-			assert.Equal(t, tt.status, cmd.ProcessState.ExitCode(), "exit status; stderr:\n%s", stderr.String())
-			assert.Contains(t, stdout.String(), tt.stdout, "stdout")
-			assert.Contains(t, stderr.String(), tt.stderr, "stderr")
+			got := runProcess(t, stdin, tt.args...)
+			assert.Equal(t, tt.status, got.status, "exit status; stderr:\n%s", got.stderr)
+			assert.Contains(t, got.stdout, tt.stdout, "stdout")
+			assert.Contains(t, got.stderr, tt.stderr, "stderr")
 			if tt.stdout == "" {
-				assert.Empty(t, stdout.String(), "stdout, when no output is expected")
+				assert.Empty(t, got.stdout, "stdout, when no output is expected")
 			}
 			if tt.stdin == soon {
-				exp, err := jwtexp.UnverifiedExp(soon)
+				exp, err := jwtexp.UnverifiedExp(stdin)
 				require.NoError(t, err)
-				assert.False(t, time.Now().Before(exp), "the probe ran before exp (started %s)", start)
+				assert.False(t, time.Now().Before(exp), "the command ended before exp")
 			}
 		})
 	}
+}
+
+// runProcess runs the real main in a child process: this test binary, told
+// by envRunMain to act as the command.
+func runProcess(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), envRunMain+"=1")
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		require.ErrorAs(t, err, &exitErr, "running the command")
+	}
+	return result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
 }

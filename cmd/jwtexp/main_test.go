@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -573,20 +572,12 @@ func TestMainProcess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(os.Args[0], tt.args...)
-			cmd.Env = append(os.Environ(), envRunMain+"=1")
-			cmd.Stdin = strings.NewReader(tt.stdin)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				var exitErr *exec.ExitError
-				require.ErrorAs(t, err, &exitErr, "running the command")
-			}
-			assert.Equal(t, tt.status, cmd.ProcessState.ExitCode(), "exit status; stderr:\n%s", stderr.String())
-			assert.Contains(t, stdout.String(), tt.stdout, "stdout")
-			assert.Contains(t, stderr.String(), tt.stderr, "stderr")
+			got := runProcess(t, tt.stdin, tt.args...)
+			assert.Equal(t, tt.status, got.status, "exit status; stderr:\n%s", got.stderr)
+			assert.Contains(t, got.stdout, tt.stdout, "stdout")
+			assert.Contains(t, got.stderr, tt.stderr, "stderr")
 			if tt.stdout == "" {
-				assert.Empty(t, stdout.String(), "stdout, when no output is expected")
+				assert.Empty(t, got.stdout, "stdout, when no output is expected")
 			}
 		})
 	}
