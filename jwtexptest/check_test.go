@@ -237,6 +237,15 @@ func TestCheck(t *testing.T) {
 			detail: map[string]string{"expired-invalid-token": `without error="invalid_token"`},
 		},
 		{
+			name: "the Bearer challenge follows a Basic one, on a second field line",
+			config: serverConfig{onBearer: onExpired(func(w http.ResponseWriter) {
+				w.Header().Add("WWW-Authenticate", `Basic realm="legacy, \"old\" clients"`)
+				w.Header().Add("WWW-Authenticate", `Negotiate abc==, bearer Error=invalid_token`)
+				w.Header().Set("Access-Control-Expose-Headers", "WWW-Authenticate")
+				w.WriteHeader(http.StatusUnauthorized)
+			})},
+		},
+		{
 			name: "expired token's 401 has no WWW-Authenticate",
 			config: serverConfig{onBearer: onExpired(func(w http.ResponseWriter) {
 				w.WriteHeader(http.StatusUnauthorized)
