@@ -1,27 +1,3 @@
-// Package jwtexp reads the exp claim of a JWT bearer token without verifying
-// it, so that a server can reject an expired token early; the result must
-// never be used to accept one.
-//
-// # Security
-//
-// Nothing is verified: not the signature, the issuer or the audience, and
-// anyone can mint a token with any exp. Use [UnverifiedExp], [Expired] and
-// [ExpiredAt] only to turn a request away before the real verifier runs; a
-// token that is not expired must still be verified. [Middleware] only ever
-// rejects.
-//
-// # Semantics
-//
-// Only the payload of a compact JWS (RFC 7515 §7.1) is decoded, so every
-// alg, "none" included, is treated alike. exp is a NumericDate (RFC 7519
-// §2, §4.1.4), taken at its exact decimal value and floored to the
-// nanosecond, with no float rounding.
-//
-// # Cost
-//
-// [UnverifiedExp], [Expired] and [ExpiredAt] take time linear in the
-// token's length, a fixed amount of stack and no heap allocation, whatever
-// the input: a 1 MiB token, 100 000 dots or JSON nested 10 000 deep.
 package jwtexp
 
 import (
@@ -47,11 +23,10 @@ var (
 	ErrNoExp = errors.New("jwtexp: JWT has no exp claim")
 )
 
-// UnverifiedExp returns the exp claim of a compact JWT, verifying nothing
-// (see the package documentation). The result is exp exactly, floored to
-// the nanosecond, as [time.Unix] returns it (in the local time zone); exp 0
-// is the epoch, not an absent claim. Whitespace around the token is
-// ignored. On error the time is zero and the error is [ErrNotJWT],
+// UnverifiedExp returns the exp claim of a compact JWT, verifying nothing.
+// The result is exp exactly, floored to the nanosecond, as [time.Unix]
+// returns it (in the local time zone); exp 0 is the epoch, not an absent
+// claim. Whitespace around the token is ignored. On error the time is zero and the error is [ErrNotJWT],
 // [ErrMalformed] or [ErrNoExp]. UnverifiedExp allocates nothing and is safe
 // for concurrent use.
 func UnverifiedExp(token string) (time.Time, error) {

@@ -45,9 +45,8 @@ func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 
 // Middleware returns middleware that answers a request carrying an expired
 // bearer JWT with 401 and an invalid_token Bearer challenge (RFC 6750 §3),
-// and passes every other request to the next handler untouched. It
-// verifies nothing, so it only ever rejects: a token it lets through must
-// still be verified downstream.
+// and passes every other request to the next handler untouched: it only
+// ever rejects.
 //
 // Every Authorization field line is read with [BearerToken], and the
 // request is rejected if any line's token is; the query string is never
@@ -178,8 +177,7 @@ func (c *config) judge(token string) error {
 // Bearer scheme (RFC 6750 §2.1), and false for another scheme or an empty
 // token: the parser [Middleware] uses. The scheme is matched
 // case-insensitively, and any Unicode white space may separate it from the
-// token and surround both, as verifiers such as go-sdk's accept: a
-// reject-only filter must see every token its verifier takes. BearerToken
+// token and surround both, as go-sdk's verifier accepts. BearerToken
 // allocates nothing and is safe for concurrent use.
 func BearerToken(authorization string) (token string, ok bool) {
 	const scheme = "Bearer"

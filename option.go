@@ -65,15 +65,14 @@ func (c *config) check() error {
 
 // WithSkew sets the clock-skew allowance d: a token is expired once
 // now >= exp + d, the rule of [ExpiredAt]. The default is 0, and every
-// value is valid. Never set d above the leeway of the verifier behind: it
-// would answer the tokens in between with its own 401, which may lack the
-// invalid_token error that makes MCP clients re-authorize. A negative d
-// rejects tokens up to -d before they expire.
+// value is valid. Never set d above the leeway of the verifier behind,
+// whose own 401 may lack invalid_token. A negative d rejects tokens up to
+// -d before they expire.
 func WithSkew(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.skew = d })
 }
 
-// WithClock sets the clock, [time.Now] by default; tests pass a fixed one.
+// WithClock sets the clock, [time.Now] by default.
 // It is called once per bearer token whose exp could be read, and must be
 // safe for concurrent use. A nil now makes [Middleware] panic.
 func WithClock(now func() time.Time) Option {
@@ -144,14 +143,13 @@ func WithStrict() Option {
 }
 
 // WithChallenge sets f to build the challenge of each rejection, for
-// servers whose realm, scope, resource_metadata or wording depend on the
-// request. f runs once per rejection, with the error [WithErrorHandler]
+// servers whose challenge depends on the request. f runs once per rejection, with the error [WithErrorHandler]
 // would get; build URLs from configuration, not from the client-supplied
 // r.Host. Fields f leaves empty are filled from [WithRealm], [WithScope]
 // and [WithResourceMetadata], then with "invalid_token" and the built-in
 // description, except that a missing token gets no error code unless f
-// sets one. The bodies carry the result's Error and ErrorDescription, and
-// any value is sent, made valid by [Challenge.String]. The default is none.
+// sets one. Any value is sent, made valid by [Challenge.String]. The
+// default is none.
 // f must be safe for concurrent use. A nil f, or combining it with
 // [WithErrorHandler], makes [Middleware] panic.
 func WithChallenge(f func(r *http.Request, err error) Challenge) Option {
@@ -203,9 +201,9 @@ func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error))
 //	{"jsonrpc":"2.0","id":<the request's id>,"error":{"code":-32001,"message":"The access token expired"}}
 //
 // The message is the challenge's error_description, or "The access token
-// is missing"; status and headers are the plain 401's. A go-sdk client then
-// fails only that call and keeps its session, where a plain 401 ends it. It
-// is off by default. It reads at most 64 KiB of the body, for at most one
+// is missing"; status and challenge are the plain 401's. A go-sdk client
+// then fails only that call and keeps its session, where a plain 401 ends
+// it. Off by default, it reads at most 64 KiB of the body, for at most one
 // second, on the reject path only; anything else (a larger or slower body,
 // Expect: 100-continue over HTTP/1.1, a notification, a batch) gets the
 // plain body.
