@@ -1,0 +1,242 @@
+package checksdk
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jwtexp/jwtexp"
+	"github.com/jwtexp/jwtexp/examples/internal/devjwt"
+	"github.com/jwtexp/jwtexp/examples/internal/e2e"
+	"github.com/jwtexp/jwtexp/jwtexptest"
+	"github.com/modelcontextprotocol/go-sdk/auth"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/modelcontextprotocol/go-sdk/oauthex"
+)
+
+// The go-sdk server's paths and the one scope it requires. The metadata path
+// is the RFC 9728 §3.1 well-known URI for the resource http://HOST/mcp.
+const (
+	mcpPath      = "/mcp"
+	metadataPath = "/.well-known/oauth-protected-resource/mcp"
+	scope        = "mcp:tools"
+)
+
+// key signs and verifies the go-sdk server's HS256 tokens.
+var key = []byte("checksdk-test-key")
+
+// startGoSDK starts an MCP server on go-sdk v1.8.0 as its documentation
+// shows one: the streamable handler behind auth.RequireBearerToken, with a
+// verifier of HS256 JWTs signed with key and the scope required, and the
+// protected resource metadata served by auth.ProtectedResourceMetadataHandler.
+// With withJWTExp, jwtexp.Middleware is in front of RequireBearerToken, as in
+// the README's quick start. No CORS middleware: neither SDK nor jwtexp adds
+// one. It returns the MCP endpoint.
+func startGoSDK(t *testing.T, withJWTExp bool) string {
+	srv := e2e.Serve(t, func(baseURL string) http.Handler {
+		resource, metadataURL := baseURL+mcpPath, baseURL+metadataPath
+		server := mcp.NewServer(&mcp.Implementation{Name: "checksdk-go-sdk", Version: "v0"}, nil)
+		var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil)
+		h = auth.RequireBearerToken(verifier(resource), &auth.RequireBearerTokenOptions{
+			ResourceMetadataURL: metadataURL,
+			Scopes:              []string{scope},
+		})(h)
+		if withJWTExp {
+			h = jwtexp.Middleware(jwtexp.WithResourceMetadata(metadataURL), jwtexp.WithScope(scope))(h)
+		}
+		mux := http.NewServeMux()
+		mux.Handle(mcpPath, h)
+		mux.Handle(metadataPath, auth.ProtectedResourceMetadataHandler(&oauthex.ProtectedResourceMetadata{
+			Resource: resource,
+			// Listed, never called: the probe reads no authorization
+			// server metadata.
+			AuthorizationServers: []string{baseURL},
+			ScopesSupported:      []string{scope},
+		}))
+		return mux
+	})
+	return srv.URL + mcpPath
+}
+
+// verifier returns an auth.TokenVerifier that accepts HS256 JWTs signed with
+// key whose aud is resource, and leaves exp and scope to
+// RequireBearerToken.
+func verifier(resource string) auth.TokenVerifier {
+	return func(_ context.Context, token string, _ *http.Request) (*auth.TokenInfo, error) {
+		c, err := devjwt.Verify(key, token)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", auth.ErrInvalidToken, err)
+		}
+		if c.Audience != resource {
+			return nil, fmt.Errorf("%w: aud %q, want %q", auth.ErrInvalidToken, c.Audience, resource)
+		}
+		return &auth.TokenInfo{Scopes: strings.Fields(c.Scope), Expiration: time.Unix(c.Expiry, 0), UserID: c.Subject}, nil
+	}
+}
+
+// serverToken returns a token the go-sdk server issued for endpoint, with
+// the given scope claim, that expired an hour ago.
+func serverToken(t *testing.T, endpoint, scopeClaim string) string {
+	t.Helper()
+	now := time.Now()
+	tok, err := devjwt.Sign(key, devjwt.Claims{
+		Subject:  "alice",
+		Audience: endpoint,
+		Scope:    scopeClaim,
+		IssuedAt: now.Add(-2 * time.Hour).Unix(),
+		Expiry:   now.Add(-time.Hour).Unix(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// checkIDs are the probe's checks in the order of its report.
+var checkIDs = []string{
+	"no-token-401",
+	"prm-discovery",
+	"prm-valid",
+	"expired-401",
+	"expired-invalid-token",
+	"expired-every-method",
+	"malformed-401",
+	"no-token-no-error",
+	"challenge-resource-metadata",
+	"cors-preflight",
+	"cors-expose",
+}
+
+// statuses is what a report holds per check ID: pass, except for the IDs
+// that others names.
+func statuses(others map[string]jwtexptest.Status) map[string]jwtexptest.Status {
+	m := make(map[string]jwtexptest.Status, len(checkIDs))
+	for _, id := range checkIDs {
+		m[id] = jwtexptest.Pass
+	}
+	for id, s := range others {
+		m[id] = s
+	}
+	return m
+}
+
+// noCORS is what a server without CORS handling gets: a browser-based
+// client can neither send it a token nor read its challenge.
+var noCORS = map[string]jwtexptest.Status{
+	"cors-preflight": jwtexptest.Warn,
+	"cors-expose":    jwtexptest.Warn,
+}
+
+func TestGoSDKReports(t *testing.T) {
+	tests := []struct {
+		name       string
+		withJWTExp bool
+		// token is the expired token probed with, "" for the self-minted
+		// one.
+		token func(t *testing.T, endpoint string) string
+		want  map[string]jwtexptest.Status
+	}{{
+		// The self-minted token fails go-sdk's signature check: 401, and
+		// a challenge without error="invalid_token".
+		name: "alone/self-minted",
+		want: statuses(map[string]jwtexptest.Status{
+			"expired-invalid-token": jwtexptest.Fail,
+			"cors-preflight":        jwtexptest.Warn,
+			"cors-expose":           jwtexptest.Warn,
+		}),
+	}, {
+		// A real expired token with the scope: go-sdk's own exp check
+		// gives the same bare challenge.
+		name:  "alone/expired-with-scope",
+		token: func(t *testing.T, endpoint string) string { return serverToken(t, endpoint, scope) },
+		want: statuses(map[string]jwtexptest.Status{
+			"expired-invalid-token": jwtexptest.Fail,
+			"cors-preflight":        jwtexptest.Warn,
+			"cors-expose":           jwtexptest.Warn,
+		}),
+	}, {
+		// Without the scope: go-sdk checks scope before exp, so 403.
+		name:  "alone/expired-without-scope",
+		token: func(t *testing.T, endpoint string) string { return serverToken(t, endpoint, "") },
+		want: statuses(map[string]jwtexptest.Status{
+			"expired-401":           jwtexptest.Fail,
+			"expired-invalid-token": jwtexptest.Skip,
+			"expired-every-method":  jwtexptest.Fail,
+			"cors-preflight":        jwtexptest.Warn,
+			"cors-expose":           jwtexptest.Warn,
+		}),
+	}, {
+		name:       "jwtexp/self-minted",
+		withJWTExp: true,
+		want:       statuses(noCORS),
+	}, {
+		name:       "jwtexp/expired-without-scope",
+		withJWTExp: true,
+		token:      func(t *testing.T, endpoint string) string { return serverToken(t, endpoint, "") },
+		want:       statuses(noCORS),
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			endpoint := startGoSDK(t, tt.withJWTExp)
+			var token string
+			if tt.token != nil {
+				token = tt.token(t, endpoint)
+			}
+			report, err := jwtexptest.Check(context.Background(), endpoint, jwtexptest.Options{Token: token})
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			checkReport(t, report, endpoint, tt.want)
+
+			// The command says the same, by its exit status.
+			res := runCheck(t, endpoint, token)
+			t.Logf("jwtexp check %s (exit %d):\n%s%s", endpoint, res.code, res.stdout, res.stderr)
+			if want := wantExit(tt.want); res.code != want {
+				t.Errorf("jwtexp check: exit %d, want %d; stderr: %s", res.code, want, res.stderr)
+			}
+		})
+	}
+}
+
+// checkReport checks that report has a result for each check, in order,
+// with the statuses in want, and that Err names each failed check and only
+// those.
+func checkReport(t *testing.T, report jwtexptest.Report, endpoint string, want map[string]jwtexptest.Status) {
+	t.Helper()
+	if report.Endpoint != endpoint {
+		t.Errorf("Report.Endpoint = %q, want %q", report.Endpoint, endpoint)
+	}
+	var ids []string
+	for _, r := range report.Results {
+		ids = append(ids, r.ID)
+		if r.Status != want[r.ID] {
+			t.Errorf("%s: %s (%s), want %s", r.ID, r.Status, r.Detail, want[r.ID])
+		}
+	}
+	if strings.Join(ids, " ") != strings.Join(checkIDs, " ") {
+		t.Errorf("report checks\n%v\nwant\n%v", ids, checkIDs)
+	}
+	err := report.Err()
+	if (err != nil) != (wantExit(want) == 1) {
+		t.Errorf("Report.Err() = %v with statuses %v", err, want)
+	}
+	for _, id := range checkIDs {
+		if err != nil && want[id] == jwtexptest.Fail && !strings.Contains(err.Error(), id) {
+			t.Errorf("Report.Err() = %q does not name the failed %s", err, id)
+		}
+	}
+}
+
+// wantExit is jwtexp check's exit status for a report with statuses s: 1 if
+// a check failed, else 0.
+func wantExit(s map[string]jwtexptest.Status) int {
+	for _, st := range s {
+		if st == jwtexptest.Fail {
+			return 1
+		}
+	}
+	return 0
+}
