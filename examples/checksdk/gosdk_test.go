@@ -3,6 +3,7 @@ package checksdk
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,22 +79,63 @@ func verifier(resource string) auth.TokenVerifier {
 }
 
 // serverToken returns a token the go-sdk server issued for endpoint, with
-// the given scope claim, that expired an hour ago.
-func serverToken(t *testing.T, endpoint, scopeClaim string) string {
+// the given scope claim, that expires at exp.
+func serverToken(t *testing.T, endpoint, scopeClaim string, exp time.Time) string {
 	t.Helper()
-	now := time.Now()
 	tok, err := devjwt.Sign(key, devjwt.Claims{
 		Subject:  "alice",
 		Audience: endpoint,
 		Scope:    scopeClaim,
-		IssuedAt: now.Add(-2 * time.Hour).Unix(),
-		Expiry:   now.Add(-time.Hour).Unix(),
+		IssuedAt: exp.Add(-time.Hour).Unix(),
+		Expiry:   exp.Unix(),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tok
 }
+
+// expiredToken returns a token the go-sdk server issued for endpoint, with
+// the given scope claim, that expired an hour ago.
+func expiredToken(t *testing.T, endpoint, scopeClaim string) string {
+	return serverToken(t, endpoint, scopeClaim, time.Now().Add(-time.Hour))
+}
+
+// TestGoSDKServes checks that the server the probe judges below verifies
+// tokens and requires the scope: a live token with the scope gets an
+// initialize result, one without it 403. Without this, a server that
+// refused every token would get the same reports.
+func TestGoSDKServes(t *testing.T) {
+	for _, withJWTExp := range []bool{false, true} {
+		t.Run(fmt.Sprintf("jwtexp=%v", withJWTExp), func(t *testing.T) {
+			endpoint := startGoSDK(t, withJWTExp)
+			live := time.Now().Add(time.Hour)
+			for _, tc := range []struct {
+				scope string
+				want  int
+			}{{scope, http.StatusOK}, {"", http.StatusForbidden}} {
+				req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(initialize))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Authorization", "Bearer "+serverToken(t, endpoint, tc.scope, live))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Accept", "application/json, text/event-stream")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != tc.want {
+					t.Errorf("initialize with a live token, scope %q: %s, want %d", tc.scope, resp.Status, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// initialize is an MCP initialize request.
+const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"checksdk","version":"0"}}}`
 
 // checkIDs are the probe's checks in the order of its report.
 var checkIDs = []string{
@@ -111,14 +153,14 @@ var checkIDs = []string{
 }
 
 // statuses is what a report holds per check ID: pass, except for the IDs
-// that others names.
-func statuses(others map[string]jwtexptest.Status) map[string]jwtexptest.Status {
+// that others name.
+func statuses(others ...map[string]jwtexptest.Status) map[string]jwtexptest.Status {
 	m := make(map[string]jwtexptest.Status, len(checkIDs))
 	for _, id := range checkIDs {
 		m[id] = jwtexptest.Pass
 	}
-	for id, s := range others {
-		m[id] = s
+	for _, o := range others {
+		maps.Copy(m, o)
 	}
 	return m
 }
@@ -144,30 +186,24 @@ func TestGoSDKReports(t *testing.T) {
 		name: "alone/self-minted",
 		want: statuses(map[string]jwtexptest.Status{
 			"expired-invalid-token": jwtexptest.Fail,
-			"cors-preflight":        jwtexptest.Warn,
-			"cors-expose":           jwtexptest.Warn,
-		}),
+		}, noCORS),
 	}, {
 		// A real expired token with the scope: go-sdk's own exp check
 		// gives the same bare challenge.
 		name:  "alone/expired-with-scope",
-		token: func(t *testing.T, endpoint string) string { return serverToken(t, endpoint, scope) },
+		token: func(t *testing.T, endpoint string) string { return expiredToken(t, endpoint, scope) },
 		want: statuses(map[string]jwtexptest.Status{
 			"expired-invalid-token": jwtexptest.Fail,
-			"cors-preflight":        jwtexptest.Warn,
-			"cors-expose":           jwtexptest.Warn,
-		}),
+		}, noCORS),
 	}, {
 		// Without the scope: go-sdk checks scope before exp, so 403.
 		name:  "alone/expired-without-scope",
-		token: func(t *testing.T, endpoint string) string { return serverToken(t, endpoint, "") },
+		token: func(t *testing.T, endpoint string) string { return expiredToken(t, endpoint, "") },
 		want: statuses(map[string]jwtexptest.Status{
 			"expired-401":           jwtexptest.Fail,
 			"expired-invalid-token": jwtexptest.Skip,
 			"expired-every-method":  jwtexptest.Fail,
-			"cors-preflight":        jwtexptest.Warn,
-			"cors-expose":           jwtexptest.Warn,
-		}),
+		}, noCORS),
 	}, {
 		name:       "jwtexp/self-minted",
 		withJWTExp: true,
@@ -175,7 +211,7 @@ func TestGoSDKReports(t *testing.T) {
 	}, {
 		name:       "jwtexp/expired-without-scope",
 		withJWTExp: true,
-		token:      func(t *testing.T, endpoint string) string { return serverToken(t, endpoint, "") },
+		token:      func(t *testing.T, endpoint string) string { return expiredToken(t, endpoint, "") },
 		want:       statuses(noCORS),
 	}}
 	for _, tt := range tests {
