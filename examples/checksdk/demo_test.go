@@ -63,7 +63,7 @@ func startDemo(t *testing.T) string {
 
 // TestCheckDemo runs jwtexp check against the demo with its default flags:
 // it must pass every check, the advisory ones included (no warn line), and
-// exit 0.
+// exit 0. Issue 20 makes this part of make test (its unit step).
 func TestCheckDemo(t *testing.T) {
 	endpoint := startDemo(t)
 	res := runCheck(t, endpoint, "")
@@ -71,9 +71,17 @@ func TestCheckDemo(t *testing.T) {
 	if res.code != 0 {
 		t.Errorf("jwtexp check: exit %d, want 0", res.code)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(res.stdout), "\n") {
-		if status, _, _ := strings.Cut(strings.TrimSpace(line), " "); status == "warn" || status == "fail" || status == "skip" {
+	// One line per check, its status first, then a summary line.
+	passed := 0
+	for _, line := range strings.Split(res.stdout, "\n") {
+		switch status, _, _ := strings.Cut(line, " "); status {
+		case "pass":
+			passed++
+		case "warn", "fail", "skip":
 			t.Errorf("jwtexp check: %s", line)
 		}
+	}
+	if passed != len(checkIDs) {
+		t.Errorf("jwtexp check: %d pass lines, want one per check (%d)", passed, len(checkIDs))
 	}
 }
