@@ -59,6 +59,12 @@ function statusOf(stdout) {
   return Object.fromEntries(JSON.parse(stdout).results.map((r) => [r.id, r.status]));
 }
 
+/** textStatusOf does the same for a text report: "status  id  detail" lines. */
+function textStatusOf(stdout) {
+  const lines = stdout.split('\n').map((l) => /^(pass|fail|warn|skip) +(\S+)/.exec(l)).filter(Boolean);
+  return Object.fromEntries(lines.map((m) => [m[2], m[1]]));
+}
+
 /** Every check, in report order, with status pass unless others says. */
 function statuses(others) {
   const ids = [
@@ -128,6 +134,7 @@ describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
   test('self-minted token: exit 0 with warnings', async () => {
     const text = await jwtexpCheck([server.url]);
     assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.deepEqual(textStatusOf(text.stdout), selfMinted);
     const json = await jwtexpCheck(['-json', server.url]);
     assert.equal(json.code, 0, json.stdout + json.stderr);
     assert.deepEqual(statusOf(json.stdout), selfMinted);
@@ -136,21 +143,20 @@ describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
   // requireBearerAuth checks the scope before exp: an expired token
   // without it gets 403 insufficient_scope, on every method.
   test('expired token without the scope: expired-401 fails, exit 1', async () => {
+    const want = statuses({
+      'expired-401': 'fail',
+      'expired-invalid-token': 'skip',
+      'expired-every-method': 'fail',
+      'no-token-no-error': 'warn',
+      'cors-preflight': 'warn',
+      'cors-expose': 'warn',
+    });
     const expired = token(server.url, '', -3600);
     const text = await jwtexpCheck(['-token', '-', server.url], expired);
     assert.equal(text.code, 1, text.stdout + text.stderr);
+    assert.deepEqual(textStatusOf(text.stdout), want);
     const json = await jwtexpCheck(['-json', '-token', '-', server.url], expired);
     assert.equal(json.code, 1, json.stdout + json.stderr);
-    assert.deepEqual(
-      statusOf(json.stdout),
-      statuses({
-        'expired-401': 'fail',
-        'expired-invalid-token': 'skip',
-        'expired-every-method': 'fail',
-        'no-token-no-error': 'warn',
-        'cors-preflight': 'warn',
-        'cors-expose': 'warn',
-      }),
-    );
+    assert.deepEqual(statusOf(json.stdout), want);
   });
 });
