@@ -66,9 +66,11 @@ function verify(key, token) {
 
 /**
  * startServer listens on 127.0.0.1, on a free port, and resolves to
- * { url, close }: url is the MCP endpoint, close stops the server.
+ * { url, close }: url is the MCP endpoint, close stops the server. With
+ * expFirst, the verifier itself refuses an expired token, so that
+ * requireBearerAuth answers it 401 invalid_token before it checks scope.
  */
-export async function startServer(key) {
+export async function startServer(key, { expFirst = false } = {}) {
   const app = createMcpExpressApp();
   const http = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -97,6 +99,9 @@ export async function startServer(key) {
         const claims = verify(key, token);
         if (claims.aud !== endpoint.href) {
           throw new InvalidTokenError('Token was not issued for this resource');
+        }
+        if (expFirst && !(claims.exp > Date.now() / 1000)) {
+          throw new InvalidTokenError('Token has expired');
         }
         return {
           token,

@@ -96,6 +96,16 @@ const initialize = JSON.stringify({
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'check-test', version: '0' } },
 });
 
+// Every expired token gets 401 invalid_token; the advisory checks warn: the
+// no-token challenge carries error="invalid_token" (RFC 6750 §3.1), the
+// preflight gets the 401 of a request without a token, and no 401 has
+// Access-Control-Allow-Origin.
+const selfMinted = statuses({
+  'no-token-no-error': 'warn',
+  'cors-preflight': 'warn',
+  'cors-expose': 'warn',
+});
+
 describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
   let server;
   before(async () => {
@@ -122,14 +132,6 @@ describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
     assert.equal(forbidden.status, 403, await forbidden.text());
   });
 
-  // Every expired token gets 401 invalid_token; the advisory checks warn:
-  // the no-token challenge carries error="invalid_token" (RFC 6750 §3.1),
-  // and the preflight gets the 401 of a request without a token.
-  const selfMinted = statuses({
-    'no-token-no-error': 'warn',
-    'cors-preflight': 'warn',
-    'cors-expose': 'warn',
-  });
 
   test('self-minted token: exit 0 with warnings', async () => {
     const text = await jwtexpCheck([server.url]);
@@ -158,5 +160,22 @@ describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
     const json = await jwtexpCheck(['-json', '-token', '-', server.url], expired);
     assert.equal(json.code, 1, json.stdout + json.stderr);
     assert.deepEqual(statusOf(json.stdout), want);
+  });
+});
+
+// The fix docs/check.md gives for the 403: refuse an expired token in the
+// verifier, which requireBearerAuth calls before it checks scope.
+describe('jwtexp check against requireBearerAuth with exp checked in the verifier', () => {
+  let server;
+  before(async () => {
+    server = await startServer(KEY, { expFirst: true });
+  });
+  after(() => server?.close());
+
+  test('expired token without the scope: exit 0', async () => {
+    const expired = token(server.url, '', -3600);
+    const json = await jwtexpCheck(['-json', '-token', '-', server.url], expired);
+    assert.equal(json.code, 0, json.stdout + json.stderr);
+    assert.deepEqual(statusOf(json.stdout), selfMinted);
   });
 });
