@@ -84,4 +84,5 @@ func TestCheckDemo(t *testing.T) {
 	if passed != len(checkIDs) {
 		t.Errorf("jwtexp check: %d pass lines, want one per check (%d)", passed, len(checkIDs))
 	}
+	checkDocReport(t, docReport{"The demo (examples/mcpserver)", 0}, statuses())
 }

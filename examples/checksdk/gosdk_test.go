@@ -137,6 +137,12 @@ func TestGoSDKServes(t *testing.T) {
 // initialize is an MCP initialize request.
 const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"checksdk","version":"0"}}}`
 
+// The headings in docs/check.md's Reports of the go-sdk reports.
+const (
+	goSDKAlone  = "go-sdk v1.8.0 `auth.RequireBearerToken`, alone"
+	goSDKJWTExp = "go-sdk v1.8.0 behind jwtexp"
+)
+
 // checkIDs are the probe's checks in the order of its report.
 var checkIDs = []string{
 	"no-token-401",
@@ -180,10 +186,13 @@ func TestGoSDKReports(t *testing.T) {
 		// one.
 		token func(t *testing.T, endpoint string) string
 		want  map[string]jwtexptest.Status
+		// doc is where docs/check.md shows this report.
+		doc docReport
 	}{{
 		// The self-minted token fails go-sdk's signature check: 401, and
 		// a challenge without error="invalid_token".
 		name: "alone/self-minted",
+		doc:  docReport{goSDKAlone, 0},
 		want: statuses(map[string]jwtexptest.Status{
 			"expired-invalid-token": jwtexptest.Fail,
 		}, noCORS),
@@ -192,6 +201,7 @@ func TestGoSDKReports(t *testing.T) {
 		// gives the same bare challenge.
 		name:  "alone/expired-with-scope",
 		token: func(t *testing.T, endpoint string) string { return expiredToken(t, endpoint, scope) },
+		doc:   docReport{goSDKAlone, 2},
 		want: statuses(map[string]jwtexptest.Status{
 			"expired-invalid-token": jwtexptest.Fail,
 		}, noCORS),
@@ -199,6 +209,7 @@ func TestGoSDKReports(t *testing.T) {
 		// Without the scope: go-sdk checks scope before exp, so 403.
 		name:  "alone/expired-without-scope",
 		token: func(t *testing.T, endpoint string) string { return expiredToken(t, endpoint, "") },
+		doc:   docReport{goSDKAlone, 1},
 		want: statuses(map[string]jwtexptest.Status{
 			"expired-401":           jwtexptest.Fail,
 			"expired-invalid-token": jwtexptest.Skip,
@@ -208,11 +219,13 @@ func TestGoSDKReports(t *testing.T) {
 		name:       "jwtexp/self-minted",
 		withJWTExp: true,
 		want:       statuses(noCORS),
+		doc:        docReport{goSDKJWTExp, 0},
 	}, {
 		name:       "jwtexp/expired-without-scope",
 		withJWTExp: true,
 		token:      func(t *testing.T, endpoint string) string { return expiredToken(t, endpoint, "") },
 		want:       statuses(noCORS),
+		doc:        docReport{goSDKJWTExp, 1},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,6 +246,7 @@ func TestGoSDKReports(t *testing.T) {
 			if want := wantExit(tt.want); res.code != want {
 				t.Errorf("jwtexp check: exit %d, want %d; stderr: %s", res.code, want, res.stderr)
 			}
+			checkDocReport(t, tt.doc, tt.want)
 		})
 	}
 }
