@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,24 @@ function textStatusOf(stdout) {
   const lines = stdout.split('\n').map((l) => /^(pass|fail|warn|skip) +(\S+)/.exec(l)).filter(Boolean);
   return Object.fromEntries(lines.map((m) => [m[2], m[1]]));
 }
+
+/**
+ * docStatuses reads the index-th code block under "### heading" in the
+ * Reports of docs/check.md, as textStatusOf does, so that the docs show the
+ * statuses this test measures.
+ */
+function docStatuses(heading, index) {
+  const md = readFileSync(join(repoDir, 'docs', 'check.md'), 'utf8');
+  const reports = md.slice(md.indexOf('\n## Reports\n'));
+  const section = reports.split('\n### ').find((s) => s.startsWith(`${heading}\n`));
+  assert.ok(section, `docs/check.md: no ### ${heading} in ## Reports`);
+  const block = section.split('\n```').filter((_, i) => i % 2 === 1)[index];
+  assert.ok(block, `docs/check.md: no code block ${index} under ### ${heading}`);
+  return textStatusOf(block);
+}
+
+/** The heading of this server's reports in docs/check.md. */
+const DOC_HEADING = 'TypeScript SDK 1.32.2 `requireBearerAuth`';
 
 /** Every check, in report order, with status pass unless others says. */
 function statuses(others) {
@@ -140,6 +158,7 @@ describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
     const json = await jwtexpCheck(['-json', server.url]);
     assert.equal(json.code, 0, json.stdout + json.stderr);
     assert.deepEqual(statusOf(json.stdout), selfMinted);
+    assert.deepEqual(docStatuses(DOC_HEADING, 0), selfMinted);
   });
 
   // requireBearerAuth checks the scope before exp: an expired token
@@ -160,6 +179,7 @@ describe('jwtexp check against the TypeScript SDK requireBearerAuth', () => {
     const json = await jwtexpCheck(['-json', '-token', '-', server.url], expired);
     assert.equal(json.code, 1, json.stdout + json.stderr);
     assert.deepEqual(statusOf(json.stdout), want);
+    assert.deepEqual(docStatuses(DOC_HEADING, 1), want);
   });
 });
 
