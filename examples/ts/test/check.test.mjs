@@ -2,7 +2,9 @@
 // server protected by the TypeScript SDK's requireBearerAuth
 // (requirebearer.mjs): with the self-minted token it passes with warnings,
 // and with a real expired token that lacks the scope it fails, because the
-// SDK checks scope before exp and answers 403.
+// SDK checks scope before exp and answers 403. Checking exp in the verifier
+// fixes that. The reports in docs/check.md must show the statuses measured
+// here.
 //
 // Run from examples/ts: npm ci && node --test
 
