@@ -27,6 +27,10 @@
 //		expired whatever non-negative leeway the verifier has.
 //	-at time
 //		Judge at this RFC 3339 instant instead of now.
+//	-version
+//		Print the module version and exit 0: v0.1.0 when installed with
+//		"go install github.com/jwtexp/jwtexp/cmd/jwtexp@v0.1.0", "(devel)"
+//		or a pseudo-version when built from a checkout.
 //
 // The verdict is jwtexp.ExpiredAt's: expired when at >= exp + skew (RFC 7519
 // §4.1.4).
@@ -96,6 +100,8 @@ type options struct {
 	at    time.Time // judging instant; meaningful only when hasAt
 	hasAt bool
 	args  []string // positional arguments
+
+	version bool // -version: print the module version, judge nothing
 }
 
 // run is main without the process: it returns the exit status instead of
@@ -107,6 +113,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts, status, ok := parseFlags(args, stderr)
 	if !ok {
 		return status
+	}
+	if opts.version {
+		fmt.Fprintln(stdout, version())
+		return 0
 	}
 	at := opts.at
 	if !opts.hasAt {
@@ -149,6 +159,7 @@ func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok b
 	fs.BoolVar(&opts.json, "json", false, "print one JSON object on stdout instead of text")
 	fs.DurationVar(&opts.skew, "skew", 0,
 		"clock skew `duration` tolerated after exp, 0 by default and never above the verifier's leeway; negative counts tokens about to expire as expired")
+	fs.BoolVar(&opts.version, "version", false, "print the module version and exit 0: v0.1.0 when installed from that tag, (devel) or a pseudo-version when built from a checkout")
 	fs.Func("at", "judge at this RFC 3339 `time` instead of now", func(s string) error {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
