@@ -5,8 +5,8 @@ go 1.25.0
 require (
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/golang-jwt/jwt/v5 v5.3.1
-	github.com/jwtexp/jwtexp v0.0.0
-	github.com/jwtexp/jwtexp/oauth2exp v0.0.0
+	github.com/jwtexp/jwtexp v0.1.0
+	github.com/jwtexp/jwtexp/oauth2exp v0.1.0
 	github.com/lestrrat-go/jwx/v3 v3.4.0
 	golang.org/x/oauth2 v0.19.0
 )
@@ -25,6 +25,10 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 )
 
+// Inside the repository the modules are built from the working tree; a
+// module that depends on this one ignores the replace directives here and gets
+// the versions required above, which are released together
+// (docs/release.md).
 replace github.com/jwtexp/jwtexp => ../
 
 replace github.com/jwtexp/jwtexp/oauth2exp => ../oauth2exp

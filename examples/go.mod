@@ -4,8 +4,8 @@ go 1.26.0
 
 require (
 	github.com/go-chi/chi/v5 v5.5.0
-	github.com/jwtexp/jwtexp v0.0.0
-	github.com/jwtexp/jwtexp/oauth2exp v0.0.0
+	github.com/jwtexp/jwtexp v0.1.0
+	github.com/jwtexp/jwtexp/oauth2exp v0.1.0
 	github.com/mark3labs/mcp-go v1.2.1
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/rs/cors v1.11.1
@@ -26,6 +26,10 @@ require (
 	golang.org/x/time v0.15.0 // indirect
 )
 
+// Inside the repository the modules are built from the working tree; a
+// module that depends on this one ignores the replace directives here and gets
+// the versions required above, which are released together
+// (docs/release.md).
 replace github.com/jwtexp/jwtexp => ../
 
 replace github.com/jwtexp/jwtexp/oauth2exp => ../oauth2exp

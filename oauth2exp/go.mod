@@ -9,8 +9,12 @@ go 1.22
 // Releases before v0.27.0 have a known vulnerability in package jws, which
 // oauth2exp does not import.
 require (
-	github.com/jwtexp/jwtexp v0.0.0
+	github.com/jwtexp/jwtexp v0.1.0
 	golang.org/x/oauth2 v0.19.0
 )
 
+// Inside the repository the modules are built from the working tree; a
+// module that depends on this one ignores the replace directives here and gets
+// the versions required above, which are released together
+// (docs/release.md).
 replace github.com/jwtexp/jwtexp => ../
