@@ -8,9 +8,11 @@
 # failure never hides whether the rest pass.
 
 # The root module is the stdlib-only library; oauth2exp/ (x/oauth2 only),
-# bench/ and examples/ are nested modules that carry the other dependencies.
-MODULES     := . oauth2exp bench examples
-STEPS       := fmt vet staticcheck unit bench-smoke fuzz node-test
+# bench/ and examples/ are nested modules that carry the other dependencies,
+# and internal/tools/ the release checks' (x/mod, x/tools).
+MODULES     := . oauth2exp bench examples internal/tools
+STEPS       := fmt vet staticcheck unit bench-smoke fuzz node-test api
+TOOLS       := internal/tools
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Fuzzing runs by count, not by time: a time budget can end a run with
 # "context deadline exceeded" and no failing input (golang/go#75804), and a
@@ -18,7 +20,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZCOUNT   ?= 50000x
 GO          ?= go
 
-.PHONY: test $(STEPS) bench
+.PHONY: test $(STEPS) bench api-update
 
 test:
 	@failed=; for step in $(STEPS); do \
@@ -60,6 +62,17 @@ fuzz:
 node-test:
 	@echo "== node --test (examples/ts)"
 	@cd examples/ts && npm ci --no-audit --no-fund && node --test
+
+# The exported API of the published packages (the root, jwtexptest,
+# oauth2exp) against the golden files under api/: any feature added or
+# removed fails, and is printed. make api-update rewrites the files after a
+# change that docs/release.md's compatibility promise allows.
+api:
+	@echo "== api (golden files under api/)"
+	@cd $(TOOLS) && $(GO) run ./apicheck
+
+api-update:
+	cd $(TOOLS) && $(GO) run ./apicheck -update
 
 # make bench measures the comparison table quoted in docs/performance.md.
 bench:
