@@ -11,7 +11,7 @@
 # bench/ and examples/ are nested modules that carry the other dependencies,
 # and internal/tools/ the release checks' (x/mod, x/tools).
 MODULES     := . oauth2exp bench examples internal/tools
-STEPS       := fmt vet staticcheck unit bench-smoke fuzz node-test api
+STEPS       := fmt vet staticcheck unit bench-smoke fuzz node-test api install-check
 TOOLS       := internal/tools
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Fuzzing runs by count, not by time: a time budget can end a run with
@@ -73,6 +73,13 @@ api:
 
 api-update:
 	cd $(TOOLS) && $(GO) run ./apicheck -update
+
+# The published modules installed as a new user would, from zips of the
+# committed revision (HEAD) served by a file GOPROXY, at the version of the
+# first versioned section of CHANGELOG.md (docs/release.md).
+install-check:
+	@echo "== install check (module zips of HEAD from a file GOPROXY)"
+	@cd $(TOOLS) && $(GO) run ./installcheck
 
 # make bench measures the comparison table quoted in docs/performance.md.
 bench:
