@@ -12,8 +12,8 @@
 //  1. makes the zip of the root module and of oauth2exp from the committed
 //     revision (HEAD, not the working tree) with golang.org/x/mod/zip's
 //     CreateFromVCS, as the go command makes them for a tag, and checks that
-//     each holds a LICENSE at its root, no file of a nested module and no
-//     file that .gitignore ignores;
+//     each holds the repository root's LICENSE at its root, no file of a
+//     nested module and no file that .gitignore ignores;
 //  2. serves them from a file-based GOPROXY (the list, .info, .mod and .zip
 //     files of the GOPROXY protocol), put before the machine's own GOPROXY,
 //     with a temporary GOMODCACHE and GOBIN, GONOSUMDB for the repository's
@@ -208,6 +208,13 @@ func buildProxy(repo, rev, version, proxy, clone string) error {
 	if err != nil {
 		return err
 	}
+	// Untrimmed: the LICENSE starts with blank space.
+	catFile := exec.Command("git", "cat-file", "blob", rev+":LICENSE")
+	catFile.Dir = repo
+	license, err := catFile.Output()
+	if err != nil {
+		return fmt.Errorf("the repository root's LICENSE at %.12s: %v", rev, err)
+	}
 	for _, m := range published {
 		mv := module.Version{Path: m.path, Version: version}
 		escPath, err := module.EscapePath(m.path)
@@ -222,7 +229,7 @@ func buildProxy(repo, rev, version, proxy, clone string) error {
 		if err := modzip.CreateFromVCS(&zbuf, mv, src, rev, m.subdir); err != nil {
 			return fmt.Errorf("zip of %s: %v", mv, err)
 		}
-		gomod, err := checkZip(repo, mv, zbuf.Bytes(), m.subdir, nested)
+		gomod, err := checkZip(repo, mv, zbuf.Bytes(), m.subdir, nested, license)
 		if err != nil {
 			return err
 		}
@@ -242,7 +249,7 @@ func buildProxy(repo, rev, version, proxy, clone string) error {
 		if _, err := modzip.CheckZip(mv, filepath.Join(dir, version+".zip")); err != nil {
 			return fmt.Errorf("zip of %s: %v", mv, err)
 		}
-		fmt.Printf("installcheck: zip of %s: %d bytes, LICENSE at its root\n", mv, zbuf.Len())
+		fmt.Printf("installcheck: zip of %s: %d bytes, the repository's LICENSE at its root\n", mv, zbuf.Len())
 	}
 	return nil
 }
@@ -300,25 +307,21 @@ func nestedModules(repo, rev string) ([]string, error) {
 }
 
 // checkZip checks a module zip as a user would get it: a LICENSE at its
-// root, a go.mod declaring the module, no file of another (nested) module,
-// and no file that the repository's .gitignore ignores. It returns the
-// go.mod, the .mod file of the proxy.
-func checkZip(repo string, mv module.Version, data []byte, subdir string, nested []string) ([]byte, error) {
+// root, the repository's (license), a go.mod declaring the module, no file
+// of another (nested) module, and no file that the repository's .gitignore
+// ignores. It returns the go.mod, the .mod file of the proxy.
+func checkZip(repo string, mv module.Version, data []byte, subdir string, nested []string, license []byte) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("zip of %s: %v", mv, err)
 	}
 	prefix := mv.Path + "@" + mv.Version + "/"
 	var names []string
-	var gomod []byte
-	license := false
+	var gomod, zipLicense []byte
 	for _, f := range zr.File {
 		name := strings.TrimPrefix(f.Name, prefix)
 		names = append(names, name)
-		switch name {
-		case "LICENSE":
-			license = f.UncompressedSize64 > 0
-		case "go.mod":
+		if name == "LICENSE" || name == "go.mod" {
 			rc, err := f.Open()
 			if err != nil {
 				return nil, err
@@ -329,7 +332,11 @@ func checkZip(repo string, mv module.Version, data []byte, subdir string, nested
 			if err != nil {
 				return nil, err
 			}
-			gomod = b.Bytes()
+			if name == "go.mod" {
+				gomod = b.Bytes()
+			} else {
+				zipLicense = b.Bytes()
+			}
 		}
 		inRepo := path.Join(subdir, name)
 		for _, n := range nested {
@@ -338,8 +345,11 @@ func checkZip(repo string, mv module.Version, data []byte, subdir string, nested
 			}
 		}
 	}
-	if !license {
+	switch {
+	case len(zipLicense) == 0:
 		return nil, fmt.Errorf("zip of %s has no LICENSE at its root: pkg.go.dev would not show its documentation; add one to %s/", mv, or(subdir, "."))
+	case !bytes.Equal(zipLicense, license):
+		return nil, fmt.Errorf("zip of %s has a LICENSE other than the repository root's: copy the root's LICENSE to %s/", mv, or(subdir, "."))
 	}
 	if got := modfile.ModulePath(gomod); got != mv.Path {
 		return nil, fmt.Errorf("zip of %s: its go.mod declares module %q", mv, got)

@@ -36,8 +36,9 @@ func TestPreparedVersion(t *testing.T) {
 	}
 }
 
-// TestCheckZip checks the rules a module zip must meet: a LICENSE at its
-// root, its own go.mod, no file of a nested module, no ignored file.
+// TestCheckZip checks the rules a module zip must meet: the repository's
+// LICENSE at its root, its own go.mod, no file of a nested module, no
+// ignored file.
 func TestCheckZip(t *testing.T) {
 	repo := t.TempDir()
 	if out, err := exec.Command("git", "init", "-q", repo).CombinedOutput(); err != nil {
@@ -58,6 +59,7 @@ func TestCheckZip(t *testing.T) {
 		{"ok", map[string]string{"LICENSE": "Apache", "go.mod": gomod, "a.go": "package a"}, ""},
 		{"no LICENSE", map[string]string{"go.mod": gomod}, "has no LICENSE at its root"},
 		{"empty LICENSE", map[string]string{"LICENSE": "", "go.mod": gomod}, "has no LICENSE at its root"},
+		{"another LICENSE", map[string]string{"LICENSE": "MIT", "go.mod": gomod}, "has a LICENSE other than the repository root's"},
 		{"LICENSE not at the root", map[string]string{"x/LICENSE": "Apache", "go.mod": gomod}, "has no LICENSE at its root"},
 		{"another module's go.mod", map[string]string{"LICENSE": "Apache", "go.mod": "module example.com/x\n"}, `declares module "example.com/x"`},
 		{"a nested module's file", map[string]string{"LICENSE": "Apache", "go.mod": gomod, "deeper/a.go": "package a"}, "a file of the nested module in oauth2exp/deeper/"},
@@ -79,7 +81,7 @@ func TestCheckZip(t *testing.T) {
 			if err := zw.Close(); err != nil {
 				t.Fatal(err)
 			}
-			got, err := checkZip(repo, mv, b.Bytes(), "oauth2exp", nested)
+			got, err := checkZip(repo, mv, b.Bytes(), "oauth2exp", nested, []byte("Apache"))
 			if tt.err == "" {
 				if err != nil || string(got) != gomod {
 					t.Errorf("checkZip = %q, %v; want the go.mod, no error", got, err)
