@@ -364,6 +364,23 @@ func TestCheck(t *testing.T) {
 			detail: map[string]string{"expired-every-method": "8 of 16 requests"},
 		},
 		{
+			name: "tools/list is not rejected, and notifications get 202",
+			config: serverConfig{onBearer: func(w http.ResponseWriter, _ *http.Request, _ string, msg jsonrpcMsg) bool {
+				switch {
+				case msg.ID == nil:
+					w.WriteHeader(http.StatusAccepted)
+				case msg.Method == "tools/list":
+					writeJSONRPCError(w)
+				default:
+					return false
+				}
+				return true
+			}},
+			want: map[string]Status{"expired-every-method": Fail},
+			// Each distinct answer is named once, with the requests that got it.
+			detail: map[string]string{"expired-every-method": `tools/list (2026-07-28) got 200, body "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001,\"message\":\"token expired\"}}"; notifications/initialized (2025-11-25), notifications/cancelled (2026-07-28) got 202`},
+		},
+		{
 			name: "a notification gets 202",
 			config: serverConfig{onBearer: func(w http.ResponseWriter, _ *http.Request, _ string, msg jsonrpcMsg) bool {
 				if msg.ID != nil {
@@ -372,8 +389,9 @@ func TestCheck(t *testing.T) {
 				w.WriteHeader(http.StatusAccepted)
 				return true
 			}},
-			want:   map[string]Status{"expired-every-method": Fail},
-			detail: map[string]string{"expired-every-method": "notifications/initialized (2025-11-25) got 202"},
+			want: map[string]Status{"expired-every-method": Fail},
+			// Requests that got the same answer are named together.
+			detail: map[string]string{"expired-every-method": "notifications/initialized (2025-11-25), notifications/cancelled (2026-07-28) got 202"},
 		},
 		{
 			name: "a malformed token is accepted",

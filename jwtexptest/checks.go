@@ -162,16 +162,29 @@ func (p *probe) expiredInvalidToken() Result {
 // before the JSON-RPC message (MCP authorization spec: authorization is
 // required on every request).
 func (p *probe) expiredEveryMethod() Result {
-	var bad []string
+	// The requests that got the same answer are named together, so that a
+	// server answering all alike gets one description, not sixteen.
+	var answers []string            // each distinct answer other than 401, in order
+	labels := map[string][]string{} // answer -> the requests that got it
+	bad := 0
 	for _, m := range everyMethod {
 		if r := p.post(m, p.token, ""); r.status != http.StatusUnauthorized {
-			bad = append(bad, fmt.Sprintf("%s got %s", m.label(), r))
+			a := r.String()
+			if labels[a] == nil {
+				answers = append(answers, a)
+			}
+			labels[a] = append(labels[a], m.label())
+			bad++
 		}
 	}
-	if len(bad) == 0 {
+	if bad == 0 {
 		return pass("%d requests with %s (%s) all got 401", len(everyMethod), p.tokenDesc, methodList())
 	}
-	return fail("%d of %d requests with %s did not get 401, as MCP authorization requires on every request: %s", len(bad), len(everyMethod), p.tokenDesc, strings.Join(bad, "; "))
+	got := make([]string, len(answers))
+	for i, a := range answers {
+		got[i] = fmt.Sprintf("%s got %s", strings.Join(labels[a], ", "), a)
+	}
+	return fail("%d of %d requests with %s did not get 401, as MCP authorization requires on every request: %s", bad, len(everyMethod), p.tokenDesc, strings.Join(got, "; "))
 }
 
 // methodList names what expired-every-method sends.
