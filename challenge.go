@@ -8,9 +8,8 @@ import (
 
 // Challenge is one Bearer challenge of a WWW-Authenticate header (RFC 6750
 // §3). Each non-empty field is one parameter; the zero value is "Bearer".
-// [WithChallenge] returns one for [Middleware] to send, and a handler of
-// your own can write one with [Challenge.String]. It is a plain value, safe
-// to copy and to share.
+// [WithChallenge] returns one; a handler of your own writes one with
+// [Challenge.String]. It is a plain value, safe to copy and share.
 type Challenge struct {
 	Realm string // the protection space (RFC 9110 §11.5), sent first
 	Scope string // the space-delimited scopes the resource needs

@@ -11,7 +11,7 @@ var (
 	// ErrNotJWT means the token is not a compact JWT: not three
 	// dot-separated segments, or a payload that is empty, not base64url, or
 	// whose first non-blank byte is not '{'. Opaque tokens, PASETO and JWE
-	// land here; let them pass to the real verifier.
+	// land here, for the real verifier.
 	ErrNotJWT = errors.New("jwtexp: not a JWT")
 
 	// ErrMalformed means the payload starts as a JSON object but is not
@@ -55,7 +55,7 @@ func Expired(token string, skew time.Duration) bool {
 // ExpiredAt reports whether [UnverifiedExp] reads an exp from token and
 // now >= exp + skew; at now == exp a token is expired (RFC 7519 §4.1.4). A
 // token whose exp cannot be read gives false, for the real verifier to
-// judge. Every skew is valid; on choosing one, see [WithSkew]. ExpiredAt
+// judge. On choosing skew, see [WithSkew]. ExpiredAt
 // allocates nothing and is safe for concurrent use.
 func ExpiredAt(token string, now time.Time, skew time.Duration) bool {
 	exp, err := UnverifiedExp(token)

@@ -67,6 +67,8 @@ func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 //
 // The options add to the challenge and change the body. For a request with
 // an Origin, WWW-Authenticate is added to Access-Control-Expose-Headers.
+// The 401 never waits for a body it did not read: over HTTP/1.x it then
+// carries "Connection: close", and the connection closes after it.
 //
 // Middleware panics, with a message starting "jwtexp:", on an invalid
 // option. The result is safe for concurrent use and allocates nothing to

@@ -86,8 +86,8 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithResourceMetadata sets the challenge's resource_metadata parameter
-// (RFC 9728 §5.1): the URL of the protected resource metadata from which
-// MCP clients find the authorization server. The default is none. u must be
+// (RFC 9728 §5.1), where MCP clients find the authorization server. The
+// default is none. u must be
 // an absolute http(s) URL with a host, in RFC 3986 characters, without
 // userinfo (RFC 9110 §4.2.4) or fragment (RFC 9728 §1.2); anything else,
 // "" included, makes [Middleware] panic.
@@ -129,15 +129,15 @@ func WithScope(scope string) Option {
 
 // WithRequireToken rejects requests without a bearer token too, with a
 // 401 whose challenge has no error code (RFC 6750 §3.1) and whose body is
-// empty unless [WithJSONRPCError] or [WithChallenge] gives it one. It is
-// off by default: such requests go to the next handler.
+// empty unless [WithJSONRPCError] or [WithChallenge] gives it one. Off by
+// default: such requests go to the next handler.
 func WithRequireToken() Option {
 	return optionFunc(func(c *config) { c.requireToken = true })
 }
 
 // WithStrict rejects bearer tokens that [UnverifiedExp] reports as
 // [ErrMalformed] too, as invalid_token with "The access token is
-// malformed". It is off by default: the verifier rejects such tokens.
+// malformed". Off by default: the verifier rejects such tokens.
 func WithStrict() Option {
 	return optionFunc(func(c *config) { c.strict = true })
 }
