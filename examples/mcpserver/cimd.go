@@ -63,11 +63,14 @@ var (
 // safe for concurrent use.
 type cimdFetcher struct {
 	http *http.Client
-	sem  chan struct{} // one token per fetch in progress
+	// dialer makes http's connections. Its Control is refuseSpecialUse;
+	// the tests wrap it, before the first fetch, so that no connection
+	// leaves loopback even when refuseSpecialUse is broken.
+	dialer *net.Dialer
+	sem    chan struct{} // one token per fetch in progress
 
-	mu      sync.Mutex
-	cache   *store[cimdClient] // client_id URL → its client
-	fetches int                // documents fetched, for the tests
+	mu    sync.Mutex
+	cache *store[cimdClient] // client_id URL → its client
 }
 
 // cimdClient is a client known by its metadata document.
@@ -100,8 +103,9 @@ func newCIMDFetcher(timeout time.Duration, maxFetches int) *cimdFetcher {
 			// then the answer, and only a 200 counts.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		sem:   make(chan struct{}, maxFetches),
-		cache: newStore[cimdClient](cimdCacheMax, cimdCacheTTL),
+		dialer: dialer,
+		sem:    make(chan struct{}, maxFetches),
+		cache:  newStore[cimdClient](cimdCacheMax, cimdCacheTTL),
 	}
 }
 
@@ -138,7 +142,6 @@ func (f *cimdFetcher) client(ctx context.Context, clientID string, now time.Time
 	c = cimdClient{id: strings.Clone(clientID), redirectURIs: uris}
 	f.mu.Lock()
 	f.cache.put(c.id, c, now)
-	f.fetches++
 	f.mu.Unlock()
 	return c, nil
 }

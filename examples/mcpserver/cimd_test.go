@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -90,13 +93,44 @@ func cimdCode(t *testing.T, d *demo, clientID, redirectURI string) string {
 }
 
 // setCIMD gives d's authorization server a fetcher with a fetch timeout and
-// a bound on fetches at once of the test's choosing, and returns it.
-func setCIMD(d *demo, timeout time.Duration, maxFetches int) *cimdFetcher {
+// a bound on fetches at once of the test's choosing, kept to loopback by
+// loopbackOnly, and returns it.
+func setCIMD(t *testing.T, d *demo, timeout time.Duration, maxFetches int) *cimdFetcher {
 	f := newCIMDFetcher(timeout, maxFetches)
+	loopbackOnly(t, f)
 	d.as.mu.Lock()
 	d.as.cimd = f
 	d.as.mu.Unlock()
 	return f
+}
+
+// loopbackOnly keeps f's connections on this machine whatever its dial
+// guard (refuseSpecialUse, which the tests check) does: the guard runs
+// first, and any address it lets through other than 127.0.0.1 and ::1
+// fails t and is refused before connect(2). A broken guard then fails the
+// tests that name 10.0.0.1 and the like as client_id instead of sending
+// packets off the machine. Call it before f's first fetch.
+func loopbackOnly(t *testing.T, f *cimdFetcher) {
+	control, controlContext := f.dialer.Control, f.dialer.ControlContext
+	f.dialer.Control = nil // ControlContext, when set, is the one used
+	f.dialer.ControlContext = func(ctx context.Context, network, address string, c syscall.RawConn) error {
+		var err error
+		switch {
+		case controlContext != nil:
+			err = controlContext(ctx, network, address, c)
+		case control != nil:
+			err = control(network, address, c)
+		}
+		if err != nil {
+			return err
+		}
+		host, _, _ := net.SplitHostPort(address)
+		if a, err := netip.ParseAddr(host); err != nil || a != netip.IPv6Loopback() && a.Unmap() != netip.AddrFrom4([4]byte{127, 0, 0, 1}) {
+			t.Errorf("the dial guard let %s %s through; the tests connect to 127.0.0.1 and ::1 only", network, address)
+			return fmt.Errorf("test: not connecting to %s", address)
+		}
+		return nil
+	}
 }
 
 func TestAuthServerMetadataCIMD(t *testing.T) {
@@ -158,7 +192,7 @@ func TestAuthServerCIMDFlow(t *testing.T) {
 // draft-ietf-oauth-client-id-metadata-document-02.
 func TestAuthServerCIMDRefusals(t *testing.T) {
 	d := startAuthDemo(t, modes[0], time.Minute, false)
-	setCIMD(d, 300*time.Millisecond, cimdMaxFetches)
+	setCIMD(t, d, 300*time.Millisecond, cimdMaxFetches)
 	with := func(change func(doc map[string]any, docURL string)) func(http.ResponseWriter, *http.Request, string) {
 		return serveJSON(func(docURL string) map[string]any {
 			doc := goodDoc(docURL)
@@ -457,7 +491,7 @@ func TestAuthServerCIMDCache(t *testing.T) {
 func TestAuthServerCIMDConcurrency(t *testing.T) {
 	d := startAuthDemo(t, modes[0], time.Minute, false)
 	const maxFetches = 2
-	setCIMD(d, 5*time.Second, maxFetches)
+	setCIMD(t, d, 5*time.Second, maxFetches)
 	arrived := make(chan struct{}, maxFetches+1)
 	release := make(chan struct{})
 	var once sync.Once

@@ -60,6 +60,9 @@ func serveDemo(t *testing.T, cfg config) *demo {
 		cfg.baseURL = baseURL
 		d.cfg = cfg
 		h, as, closeSessions := newHandler(cfg)
+		if as != nil {
+			loopbackOnly(t, as.cimd) // before the server takes requests
+		}
 		d.as = as
 		t.Cleanup(closeSessions) // after the server has closed
 		return h
