@@ -101,7 +101,7 @@ const mwPatience = 5 * time.Second
 type mwStalled struct {
 	res      *http.Response
 	body     string
-	answered time.Duration // from the last byte sent to the end of the response
+	answered time.Duration // from just before the request was written to the end of the response
 	closed   time.Duration // from the end of the response to the server's close; -1: still open after a second
 	closeErr error         // what the read after the response returned
 }
@@ -115,9 +115,12 @@ func mwSendStalled(t *testing.T, addr, raw string) mwStalled {
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.SetDeadline(time.Now().Add(mwPatience)))
+	// Before the write: the server may start its own wait (a read
+	// deadline) as soon as the bytes arrive, before a clock read after the
+	// write, and answered must not come out shorter than that wait.
+	sent := time.Now()
 	_, err = io.WriteString(conn, raw)
 	require.NoError(t, err)
-	sent := time.Now()
 	br := bufio.NewReader(conn)
 	res, err := http.ReadResponse(br, nil)
 	require.NoError(t, err, "no response within %v", mwPatience)
