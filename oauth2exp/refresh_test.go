@@ -83,6 +83,10 @@ func TestSharedRefresh(t *testing.T) {
 	const (
 		callers = 64
 		delay   = 200 * time.Millisecond // the token endpoint's response time
+		// hold bounds how long the endpoint waits for every caller to
+		// enter Token, so that a source that keeps them out fails the
+		// test rather than hanging it.
+		hold = 10 * time.Second
 	)
 	fresh := jwtExp(t0.Add(2 * time.Hour))
 	tests := []struct {
@@ -97,19 +101,40 @@ func TestSharedRefresh(t *testing.T) {
 		{"invalid_grant", http.StatusBadRequest, map[string]any{"error": "invalid_grant"}, "invalid_grant", true},
 	}
 	for _, tt := range tests {
+		// Every Token call reads the clock first, under the source's lock;
+		// arrived counts the reads since the calls began.
+		var arrived atomic.Int32
+		var stuck atomic.Bool    // the endpoint gave up waiting for the callers
+		var entered atomic.Int32 // arrived when it gave up
 		e := newEndpoint(t, func(int, url.Values) (int, any) {
+			// Answer once every caller has entered Token, so that none can
+			// find the refresh over and start another, however long the
+			// scheduler leaves a goroutine aside: one request, not a race
+			// against delay.
+			for deadline := time.Now().Add(hold); !stuck.Load() && arrived.Load() < callers; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					entered.Store(arrived.Load())
+					stuck.Store(true)
+				}
+			}
 			time.Sleep(delay)
 			return tt.status, tt.body
 		})
 		for name, build := range constructors(t, e) {
 			t.Run(tt.name+"/"+name, func(t *testing.T) {
 				clk := newClock()
+				now := func() time.Time { arrived.Add(1); return clk.Now() }
 				orig := &oauth2.Token{AccessToken: jwtExp(t0.Add(time.Minute)), RefreshToken: "rt"}
-				ts := build(orig, oauth2exp.WithClock(clk.Now))
+				ts := build(orig, oauth2exp.WithClock(now))
 				clk.Set(t0.Add(time.Minute))
 				before := e.requests()
+				arrived.Store(0) // the constructor's read is not a call's
+				stuck.Store(false)
 
 				r := await(t, callAtOnce(ts, callers), time.Minute)
+				if stuck.Load() {
+					t.Errorf("%d of %d calls had entered Token %v after the refresh began; want all, waiting on it", entered.Load(), callers, hold)
+				}
 				if n := e.requests() - before; n != 1 {
 					t.Errorf("%d calls at once made %d token requests, want 1", callers, n)
 				}
