@@ -109,8 +109,14 @@ func setCIMD(t *testing.T, d *demo, timeout time.Duration, maxFetches int) *cimd
 // first, and any address it lets through other than 127.0.0.1 and ::1
 // fails t and is refused before connect(2). A broken guard then fails the
 // tests that name 10.0.0.1 and the like as client_id instead of sending
-// packets off the machine. Call it before f's first fetch.
+// packets off the machine. Names are not looked up at all: the lookup
+// would reach the DNS server before the guard sees an address, and the
+// tests' documents are on 127.0.0.1. Call it before f's first fetch.
 func loopbackOnly(t *testing.T, f *cimdFetcher) {
+	f.dialer.Resolver = &net.Resolver{PreferGo: true, Dial: func(_ context.Context, network, address string) (net.Conn, error) {
+		t.Errorf("the fetcher looked a name up through %s %s; the tests name 127.0.0.1 and ::1 only", network, address)
+		return nil, fmt.Errorf("test: not looking names up (%s %s)", network, address)
+	}}
 	control, controlContext := f.dialer.Control, f.dialer.ControlContext
 	f.dialer.Control = nil // ControlContext, when set, is the one used
 	f.dialer.ControlContext = func(ctx context.Context, network, address string, c syscall.RawConn) error {
