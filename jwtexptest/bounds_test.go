@@ -2,6 +2,8 @@ package jwtexptest
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -252,4 +254,70 @@ func TestHostileEndpoint(t *testing.T) {
 		assert.Contains(t, err.Error(), "cannot reach")
 		assert.Less(t, time.Since(start), 10*requestTimeout, "Check took")
 	})
+}
+
+// TestTokenNeverShown runs Check against a server that echoes the token it
+// gets, whole and segment by segment, in WWW-Authenticate, in bodies (one
+// long enough that the token straddles the 200-byte cut of a snippet) and
+// in a Location: no detail, and not Err, shows the token or any 16
+// characters of it.
+func TestTokenNeverShown(t *testing.T) {
+	t.Parallel()
+	enc := base64.RawURLEncoding
+	supplied := jwtAt(time.Now().Add(-time.Hour))
+	supplied = supplied[:strings.LastIndexByte(supplied, '.')+1] + enc.EncodeToString([]byte("a signature of thirty-two bytes!"))
+	for _, tt := range []struct{ name, token string }{
+		{"self-minted", ""},
+		{"supplied", supplied},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var seen string // the JWT the server got
+			endpoint := newServer(t, serverConfig{onBearer: func(w http.ResponseWriter, r *http.Request, tok string, msg jsonrpcMsg) bool {
+				seg := strings.Split(tok, ".")
+				if len(seg) != 3 {
+					return false
+				}
+				mu.Lock()
+				seen = tok
+				mu.Unlock()
+				switch msg.Method {
+				case "initialize":
+					w.Header().Add("WWW-Authenticate", fmt.Sprintf(`Bearer error="invalid_token", error_description="token %s is expired"`, tok))
+					w.Header().Add("WWW-Authenticate", fmt.Sprintf(`Bearer error_description="header %s, payload %s, signature %s"`, seg[0], seg[1], seg[2]))
+					w.WriteHeader(http.StatusUnauthorized)
+				case "tools/call":
+					http.Redirect(w, r, "/login?token="+tok, http.StatusTemporaryRedirect)
+				case "tools/list":
+					io.WriteString(w, `{"error":"token `+tok+`"}`)
+				case "resources/list":
+					io.WriteString(w, "signature "+seg[2])
+				case "prompts/list":
+					io.WriteString(w, "payload "+seg[1])
+				default:
+					io.WriteString(w, strings.Repeat("x ", 80)+"token "+tok)
+				}
+				return true
+			}})
+			rep, err := Check(context.Background(), endpoint, Options{Token: tt.token})
+			require.NoError(t, err)
+			mu.Lock()
+			tok := seen
+			mu.Unlock()
+			require.NotEmpty(t, tok, "the server got no JWT")
+			all := rep.Err().Error()
+			for _, r := range rep.Results {
+				all += "\n" + r.Detail
+			}
+			assert.Contains(t, all, "<the token>", "the echoes reach the details")
+			assert.Contains(t, all, "<part of the token>", "the echoes reach the details")
+			for i := 0; i+16 <= len(tok); i++ {
+				if w := tok[i : i+16]; strings.Contains(all, w) {
+					t.Errorf("a detail or Err shows %q, characters %d to %d of the token:\n%s", w, i, i+16, all)
+					break
+				}
+			}
+		})
+	}
 }

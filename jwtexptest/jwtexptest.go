@@ -10,7 +10,9 @@
 // a server's own tests (see the example), or run it as `jwtexp check URL`.
 //
 // The token is sent only to the endpoint, never to the metadata URLs, and
-// no Result shows it: at most its exp. Every response is read with bounds
+// no Result shows it: at most its exp. Where a server echoes the token, or
+// one of its segments, the detail shows "<the token>" or "<part of the
+// token>" instead. Every response is read with bounds
 // on size (1 MiB) and time (10 s per request, 2 s of it for the body once
 // the headers have come), so a hostile endpoint cannot hang the probe or
 // exhaust its memory.
@@ -145,9 +147,11 @@ func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
 	p.expired = p.post(initialize2025, p.token, "")
 
 	results := make([]Result, 0, len(checks))
+	redact := redactor(p.token)
 	for _, c := range checks {
 		r := c.run(p)
 		r.ID = c.id
+		r.Detail = redact.Replace(r.Detail)
 		results = append(results, r)
 	}
 	if ctx.Err() != nil {
@@ -176,6 +180,31 @@ type probe struct {
 	expired response // initialize with the expired token
 
 	prm []prmOutcome // discovered on first use
+}
+
+// minRedactedSegment is the length from which a segment of the token is
+// redacted on its own: 16 base64url characters carry 96 bits, which no
+// text in a detail repeats by chance, while a shorter segment (such as a
+// test token's) could match ordinary words.
+const minRedactedSegment = 16
+
+// redactor replaces token, and each of its dot-separated segments of at
+// least minRedactedSegment characters, with a placeholder. Every detail
+// goes through it as Check collects the results: a server may echo the
+// token, or its payload or signature alone, in a WWW-Authenticate
+// error_description, a body or a Location, and details print those as
+// they came. %q leaves base64url and dots as they are, so the token shows
+// verbatim wherever it was echoed; snippet never cuts a body inside it.
+func redactor(token string) *strings.Replacer {
+	// The whole token comes first: at a given position, strings.Replacer
+	// tries the pairs in argument order.
+	pairs := []string{token, "<the token>"}
+	for _, seg := range strings.Split(token, ".") {
+		if len(seg) >= minRedactedSegment {
+			pairs = append(pairs, seg, "<part of the token>")
+		}
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // post sends r to the endpoint with token (none if "") and an Origin (none

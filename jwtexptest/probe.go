@@ -130,7 +130,10 @@ func quoteAll(lines []string) string {
 	return strings.Join(q, ", ")
 }
 
-// snippet is the start of a body, quoted, at most 200 bytes.
+// snippet is the start of a body, quoted, at most 200 bytes. It never
+// cuts inside a run of base64url characters and dots: a token echoed
+// across the cut would leave a fragment that Check's redaction, which
+// looks for whole segments, could not recognize.
 func snippet(body []byte) string {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -144,5 +147,16 @@ func snippet(body []byte) string {
 	for cut > 0 && !utf8.RuneStart(body[cut]) {
 		cut--
 	}
+	if tokenByte(body[cut]) {
+		for cut > 0 && tokenByte(body[cut-1]) {
+			cut--
+		}
+	}
 	return fmt.Sprintf("%q…", body[:cut])
+}
+
+// tokenByte reports whether c may occur in a JWT: base64url (RFC 4648 §5)
+// or the dot between segments (RFC 7515 §7.1).
+func tokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.'
 }
