@@ -269,6 +269,7 @@ func TestTokenNeverShown(t *testing.T) {
 	for _, tt := range []struct{ name, token string }{
 		{"self-minted", ""},
 		{"supplied", supplied},
+		{"supplied with a Bearer prefix", "Bearer " + supplied},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -320,4 +321,46 @@ func TestTokenNeverShown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSuppliedTokenBearerPrefix passes Options.Token as users paste it:
+// the probe sends the token itself, never "Bearer Bearer …", so a server
+// that checks scope before exp fails expired-401 whatever the form. Sent
+// with the prefix, the token would get the server's answer to a malformed
+// one, 401 here, and pass.
+func TestSuppliedTokenBearerPrefix(t *testing.T) {
+	t.Parallel()
+	token := jwtAt(time.Now().Add(-time.Hour))
+	var mu sync.Mutex
+	got := map[string]bool{} // the tokens the server got
+	endpoint := newServer(t, serverConfig{onBearer: func(w http.ResponseWriter, _ *http.Request, tok string, _ jsonrpcMsg) bool {
+		mu.Lock()
+		got[tok] = true
+		mu.Unlock()
+		if tok != token {
+			return false // jwtexp.Middleware's 401
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="write"`)
+		w.WriteHeader(http.StatusForbidden)
+		return true
+	}})
+	for _, in := range []string{
+		token,
+		"Bearer " + token,
+		"bearer\t" + token,
+		"BEARER " + token,
+		"  Bearer  " + token + "\r\n",
+		"\n" + token + " ",
+	} {
+		rep, err := Check(context.Background(), endpoint, Options{Token: in})
+		require.NoError(t, err, "%q", in)
+		r := rep.Results[3]
+		require.Equal(t, "expired-401", r.ID)
+		assert.Equal(t, Fail, r.Status, "Token %q: %s", in, r.Detail)
+		assert.Contains(t, r.Detail, "got 403", "Token %q", in)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	delete(got, malformedToken)
+	assert.Equal(t, map[string]bool{token: true}, got, "the tokens the server got")
 }

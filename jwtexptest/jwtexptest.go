@@ -44,8 +44,11 @@ type Options struct {
 	// Token is an expired token the server itself issued, which also tests
 	// the server's own exp handling and its order against scope; "" means a
 	// self-minted one (an RS256 JWT with a random signature, aud the
-	// endpoint, exp an hour past). A token with no readable exp, or one
-	// that has not expired, makes Check return an error.
+	// endpoint, exp an hour past). Surrounding whitespace and a pasted
+	// "Bearer " prefix (RFC 6750 §2.1, the scheme in any case) are
+	// dropped, as [jwtexp.BearerToken] drops them: the probe adds its own.
+	// A token with no readable exp, or one that has not expired, makes
+	// Check return an error.
 	Token string
 
 	// Origin is the browser origin for the CORS checks; "" means
@@ -126,7 +129,7 @@ func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
 		}
 		p.tokenDesc = fmt.Sprintf("a self-minted RS256 token (exp %s)", p.exp.UTC().Format(time.RFC3339))
 	} else {
-		p.token, p.supplied = strings.TrimSpace(opts.Token), true
+		p.token, p.supplied = suppliedToken(opts.Token), true
 		if p.exp, err = jwtexp.UnverifiedExp(p.token); err != nil {
 			return Report{}, fmt.Errorf("jwtexptest: Options.Token has no readable exp: %w", err)
 		}
@@ -180,6 +183,19 @@ type probe struct {
 	expired response // initialize with the expired token
 
 	prm []prmOutcome // discovered on first use
+}
+
+// suppliedToken is Options.Token without surrounding whitespace or a
+// pasted Bearer scheme. Left in, the scheme would be sent as "Bearer
+// Bearer eyJ…", which [jwtexp.UnverifiedExp] still reads (it skips the
+// header segment) but a server does not: the probe would judge its answer
+// to a malformed token, and could pass a server whose answer to the token
+// itself is wrong.
+func suppliedToken(s string) string {
+	if tok, ok := jwtexp.BearerToken(s); ok {
+		return tok
+	}
+	return strings.TrimSpace(s)
 }
 
 // minRedactedSegment is the length from which a segment of the token is
