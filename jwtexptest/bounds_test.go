@@ -233,6 +233,68 @@ func TestHostileEndpoint(t *testing.T) {
 		}
 	})
 
+	t.Run("token requests hang", func(t *testing.T) {
+		// The server answers requests without a token, never one with it:
+		// after the first of expired-every-method's requests times out, the
+		// other 15 are not sent.
+		requestTimeout, bodyTimeout = 100*time.Millisecond, savedBody
+		var hung atomic.Int32
+		endpoint := newServer(t, serverConfig{onBearer: func(_ http.ResponseWriter, r *http.Request, _ string, _ jsonrpcMsg) bool {
+			hung.Add(1)
+			<-r.Context().Done()
+			return true
+		}})
+		rep, err := Check(context.Background(), endpoint, Options{Client: &http.Client{}})
+		require.NoError(t, err)
+		want := map[string]Status{}
+		for _, id := range ids {
+			want[id] = Pass
+		}
+		want["expired-401"], want["expired-invalid-token"], want["expired-every-method"], want["malformed-401"], want["cors-expose"] = Fail, Skip, Fail, Fail, Warn
+		assert.Equal(t, want, statuses(rep))
+		// expired-401, expired-every-method's first, malformed-401, cors-expose.
+		assert.Equal(t, int32(4), hung.Load(), "token requests sent")
+		assert.Contains(t, rep.Results[3].Detail, "got no response (timed out after 100ms)")
+		assert.Contains(t, rep.Results[5].Detail, "initialize (2025-11-25) got no response (timed out after 100ms); server/discover (2025-11-25), ")
+		assert.Contains(t, rep.Results[5].Detail, "notifications/cancelled (2026-07-28) got no response (not sent: initialize (2025-11-25) had timed out)")
+	})
+
+	t.Run("only the first request is answered", func(t *testing.T) {
+		// Every request after the first hangs: Check's budget ends the run,
+		// and the checks whose requests it stopped say so.
+		requestTimeout, bodyTimeout = 200*time.Millisecond, savedBody
+		checkBudget = 300 * time.Millisecond
+		t.Cleanup(func() { checkBudget = 60 * time.Second })
+		var n atomic.Int32
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) > 1 {
+				// Read the body first: only then does the server notice
+				// that the probe hung up, and end r's context.
+				io.Copy(io.Discard, r.Body)
+				<-r.Context().Done()
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="http://`+r.Host+`/.well-known/oauth-protected-resource/mcp"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		}))
+		t.Cleanup(ts.Close)
+		start := time.Now()
+		rep, err := Check(context.Background(), ts.URL+"/mcp", Options{Client: &http.Client{}})
+		took := time.Since(start)
+		require.NoError(t, err)
+		// 8 requests hang: 1.6 s without the budget.
+		assert.Less(t, took, time.Second, "Check took")
+		assert.LessOrEqual(t, n.Load(), int32(3), "requests sent: the first, expired-401's and one or two GETs")
+		st := statuses(rep)
+		for id, s := range map[string]Status{"prm-discovery": Fail, "prm-valid": Skip, "expired-401": Fail, "expired-every-method": Fail, "malformed-401": Fail, "cors-preflight": Warn, "cors-expose": Warn} {
+			assert.Equal(t, s, st[id], id)
+		}
+		for _, i := range []int{5, 6, 9, 10} {
+			assert.Contains(t, rep.Results[i].Detail, "no response (not sent: Check's 300ms budget ran out)", rep.Results[i].ID)
+		}
+		assert.Contains(t, rep.Results[1].Detail, "no response (not sent: Check's 300ms budget ran out)", "the root well-known URI")
+	})
+
 	t.Run("headers never come", func(t *testing.T) {
 		requestTimeout, bodyTimeout = 100*time.Millisecond, savedBody
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -167,8 +167,19 @@ func (p *probe) expiredEveryMethod() Result {
 	var answers []string            // each distinct answer other than 401, in order
 	labels := map[string][]string{} // answer -> the requests that got it
 	bad := 0
+	var stopped error // why the rest are not sent
 	for _, m := range everyMethod {
-		if r := p.post(m, p.token, ""); r.status != http.StatusUnauthorized {
+		var r response
+		if stopped != nil {
+			r = notSent(stopped)
+		} else {
+			r = p.post(m, p.token, "")
+		}
+		if r.timedOut {
+			// A server that hangs on the token would cost 16 timeouts.
+			stopped = fmt.Errorf("%s had timed out", m.label())
+		}
+		if r.status != http.StatusUnauthorized {
 			a := r.String()
 			if labels[a] == nil {
 				answers = append(answers, a)

@@ -14,8 +14,8 @@
 // one of its segments, the detail shows "<the token>" or "<part of the
 // token>" instead. Every response is read with bounds
 // on size (1 MiB) and time (10 s per request, 2 s of it for the body once
-// the headers have come), so a hostile endpoint cannot hang the probe or
-// exhaust its memory.
+// the headers have come, and 60 s for the whole Check), so a hostile
+// endpoint cannot hang the probe or exhaust its memory.
 //
 // It uses only the standard library and the root package.
 package jwtexptest
@@ -107,12 +107,23 @@ const (
 // before the checks do, or opts.Token has no exp that
 // [jwtexp.UnverifiedExp] can read or has not expired yet. It sends 22 to 24
 // requests, one at a time, and is safe for concurrent use.
+//
+// Check takes at most 60 s, whatever the server does. Each request gets
+// 10 s; when one of expired-every-method's requests gets no response in
+// that time, the rest of them are not sent; and once the 60 s are spent,
+// the request in flight is stopped and no other is sent. Each check whose
+// requests were stopped or not sent says so in its detail: a required one
+// fails, an advisory one warns.
 func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Report{}, fmt.Errorf("jwtexptest: endpoint %q is not an absolute http(s) URL", endpoint)
 	}
-	p := &probe{ctx: ctx, follow: context.WithValue(ctx, followKey{}, true), u: u, endpoint: endpoint, origin: opts.Origin}
+	// The budget bounds the whole run, on top of each request's own bound;
+	// the requests it stops report it, and Check still returns a report.
+	budget, cancel := context.WithTimeoutCause(ctx, checkBudget, fmt.Errorf("Check's %v budget ran out", checkBudget))
+	defer cancel()
+	p := &probe{ctx: budget, follow: context.WithValue(budget, followKey{}, true), u: u, endpoint: endpoint, origin: opts.Origin}
 	if p.origin == "" {
 		p.origin = defaultOrigin
 	}
@@ -166,7 +177,7 @@ func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
 // probe is the state of one Check: the requests every check shares are
 // sent once, first.
 type probe struct {
-	ctx      context.Context
+	ctx      context.Context // Check's ctx, bounded by checkBudget
 	follow   context.Context // ctx, marked for requests whose redirects may be followed
 	client   *http.Client
 	u        *url.URL

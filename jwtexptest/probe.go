@@ -25,10 +25,13 @@ const (
 // requestTimeout bounds each request, headers and body, whatever the
 // client, and bodyTimeout the body once the headers have come: the bodies
 // the checks read are a few KiB, so a body that trickles costs 2 s, not 10.
-// Tests lower them.
+// checkBudget bounds a whole Check: the 24 requests of a server that
+// answers none but the first would otherwise cost 4 minutes. Tests lower
+// them.
 var (
 	requestTimeout = 10 * time.Second
 	bodyTimeout    = 2 * time.Second
+	checkBudget    = 60 * time.Second
 )
 
 // defaultClient is the client of a nil Options.Client: a timeout, no
@@ -62,23 +65,36 @@ func noTokenRedirects(c *http.Client) *http.Client {
 
 // response is what one request got: a status and headers, or err.
 type response struct {
-	status  int
-	header  http.Header
-	body    []byte
-	bodyErr error // reading the body failed, or it was over maxBody
-	err     error // no response at all
+	status   int
+	header   http.Header
+	body     []byte
+	bodyErr  error // reading the body failed, or it was over maxBody
+	err      error // no response at all
+	timedOut bool  // err: no response within requestTimeout
 }
 
+// notSent is the response of a request that was not sent, and why.
+func notSent(why error) response { return response{err: fmt.Errorf("not sent: %w", why)} }
+
 // do sends req with its own deadlines and reads at most maxBody bytes of
-// the body.
+// the body. Once ctx has ended (Check's budget spent), it sends nothing.
 func do(ctx context.Context, c *http.Client, req *http.Request) response {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	if ctx.Err() != nil {
+		return notSent(context.Cause(ctx))
+	}
+	timedOut := fmt.Errorf("timed out after %v", requestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, requestTimeout, timedOut)
 	defer cancel()
 	ctx, cancelBody := context.WithCancelCause(ctx)
 	defer cancelBody(nil)
 	res, err := c.Do(req.WithContext(ctx))
 	if err != nil {
-		return response{err: err}
+		if ctx.Err() != nil {
+			// Say which bound stopped it: this request's, Check's budget,
+			// or the caller's ctx.
+			err = context.Cause(ctx)
+		}
+		return response{err: err, timedOut: err == timedOut}
 	}
 	defer res.Body.Close()
 	slow := fmt.Errorf("body still coming after %v, not read further", bodyTimeout)
