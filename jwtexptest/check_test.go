@@ -419,6 +419,15 @@ func TestCheck(t *testing.T) {
 			detail: map[string]string{"cors-preflight": `a bare "*" does not cover Authorization`},
 		},
 		{
+			name: "the 401 exposes every header with *",
+			config: serverConfig{onBearer: onExpired(func(w http.ResponseWriter) {
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+				w.Header().Set("Access-Control-Expose-Headers", "*")
+				w.WriteHeader(http.StatusUnauthorized)
+			})},
+			detail: map[string]string{"cors-expose": `credentials: "include" would need it named`},
+		},
+		{
 			name: "the 401 does not expose WWW-Authenticate",
 			config: serverConfig{onBearer: onExpired(func(w http.ResponseWriter) {
 				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)

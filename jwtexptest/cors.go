@@ -64,7 +64,11 @@ func (p *probe) corsExpose() Result {
 	case contains(expose, "www-authenticate"):
 		return pass("%s got %d exposing WWW-Authenticate", sent, r.status)
 	case contains(expose, "*"):
-		return warn(`%s got %d with Access-Control-Expose-Headers "*", which exposes WWW-Authenticate only to requests without credentials (Fetch standard); name it`, sent, r.status)
+		// "*" fails only for credentials mode "include" (cookies), as does
+		// Access-Control-Allow-Origin "*", which both CORS checks accept: a
+		// script-set Authorization does not make a request credentialed,
+		// and browser MCP clients use fetch's default mode.
+		return pass(`%s got %d with Access-Control-Expose-Headers "*", which exposes WWW-Authenticate to requests without credentials, as browser MCP clients send them (Fetch standard); clients using credentials: "include" would need it named`, sent, r.status)
 	}
 	return warn("%s got %d with Access-Control-Expose-Headers %q: a browser client cannot read WWW-Authenticate, so it never sees invalid_token or resource_metadata (Fetch standard)", sent, r.status, strings.Join(expose, ", "))
 }
