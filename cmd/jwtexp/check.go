@@ -65,11 +65,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		exp = exp.UTC()
 		n := now().UTC()
-		if !jwtexp.ExpiredAt(token, n, 0) {
-			if !opts.wait {
-				return cannot("the token has not expired yet: exp %s, it %s; run again later, or add -wait", formatTime(exp), relative(exp, n))
-			}
-			d := exp.Add(opts.skew).Sub(n)
+		if !opts.wait && !jwtexp.ExpiredAt(token, n, 0) {
+			return cannot("the token has not expired yet: exp %s, it %s; run again later, or add -wait", formatTime(exp), relative(exp, n))
+		}
+		// -wait waits whenever exp + skew is ahead, also for a token just
+		// past exp: a server with that much leeway still accepts it.
+		if d := exp.Add(opts.skew).Sub(n); opts.wait && d > 0 {
 			if d > maxWait {
 				return cannot("the token %s (exp %s): waiting %s until exp + skew is more than -wait's limit of 1h", relative(exp, n), formatTime(exp), d.Round(time.Second))
 			}
@@ -127,7 +128,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (opts checkOptions, status
 	}
 	fs.BoolVar(&opts.json, "json", false, "print one JSON object on stdout instead of text")
 	fs.StringVar(&opts.tokenFile, "token", "", "read an expired token the server issued from `FILE`, or from stdin with -; without it, a self-minted one")
-	fs.BoolVar(&opts.wait, "wait", false, "when the -token has not expired yet, wait until exp + skew (at most 1h), then probe")
+	fs.BoolVar(&opts.wait, "wait", false, "when exp + skew of the -token is still ahead, wait until then (at most 1h), then probe")
 	fs.DurationVar(&opts.skew, "skew", time.Minute, "how long -wait waits past exp, room for the server's leeway")
 	fs.StringVar(&opts.origin, "origin", "", "browser `ORIGIN` of the CORS checks (default \"http://localhost:6274\", MCP Inspector's)")
 

@@ -245,7 +245,13 @@ func TestCheckWait(t *testing.T) {
 			"jwtexp check: the token expires in 10m (exp 2024-05-01T12:10:00Z); waiting 10m0s, until exp + skew (0s)\n"},
 		{[]string{"-wait", "-skew", "5m"}, tokAt(3300), exitCheckPass, []time.Duration{time.Hour},
 			"waiting 1h0m0s"},
-		{[]string{"-wait"}, tokAt(-10), exitCheckPass, nil, ""},
+		// Expired, but exp + skew is still ahead: a server with that
+		// leeway would still accept it.
+		{[]string{"-wait"}, tokAt(-10), exitCheckPass, []time.Duration{50 * time.Second},
+			"jwtexp check: the token expired 10s ago (exp 2024-05-01T11:59:50Z); waiting 50s, until exp + skew (1m0s)\n"},
+		{[]string{"-wait", "-skew", "10s"}, tokAt(-10), exitCheckPass, nil, ""},
+		{[]string{"-wait", "-skew", "0"}, tokAt(-10), exitCheckPass, nil, ""},
+		{[]string{"-wait", "-skew", "2h"}, tokAt(-10), exitCannotProbe, nil, "more than -wait's limit of 1h"},
 		{[]string{"-wait"}, tokAt(3600), exitCannotProbe, nil, "more than -wait's limit of 1h"},
 	} {
 		slept = nil

@@ -54,10 +54,11 @@
 // The expired token is self-minted unless -token names a file holding one
 // the server issued, or "-" for stdin; a pasted "Bearer" prefix or header
 // line is accepted, as above. It is sent to URL only and never printed. A
-// token that has not expired yet is exit status 2, unless -wait: then the
-// time left goes to stderr, and check waits until exp plus -skew (default
-// 1m, room for the server's leeway) and probes; more than 1h to wait is
-// exit status 2 at once. -origin sets the browser origin of the CORS checks
+// token that has not expired yet is exit status 2, unless -wait: whenever
+// exp plus -skew (default 1m, room for the server's leeway) is still
+// ahead, also for a token just past exp, the time left goes to stderr and
+// check waits until then, and probes; more than 1h to wait is exit status
+// 2 at once. -origin sets the browser origin of the CORS checks
 // (default http://localhost:6274, MCP Inspector's).
 //
 // Exit status of check:
