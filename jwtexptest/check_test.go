@@ -25,7 +25,8 @@ const validToken = "valid-opaque-token"
 // which passes every check with no warning. Each other field breaks one
 // rule.
 type serverConfig struct {
-	noResourceMetadata bool // the challenges name no resource_metadata
+	noResourceMetadata bool   // the challenges name no resource_metadata
+	resourceMetadata   string // the challenges' resource_metadata; "" is the path-inserted URI
 	// prm maps a path to the protected resource metadata served there; nil
 	// serves a good document at the path-inserted well-known URI.
 	prm          func(base string) map[string]prmDoc
@@ -59,6 +60,9 @@ func newServer(t *testing.T, c serverConfig) (endpoint string) {
 	var opts []jwtexp.Option
 	opts = append(opts, jwtexp.WithRequireToken())
 	rm := base + wellKnownPRM + "/mcp"
+	if c.resourceMetadata != "" {
+		rm = c.resourceMetadata
+	}
 	if !c.noResourceMetadata {
 		opts = append(opts, jwtexp.WithResourceMetadata(rm))
 	}
@@ -332,6 +336,28 @@ func TestCheck(t *testing.T) {
 			}},
 			want:   map[string]Status{"prm-valid": Fail},
 			detail: map[string]string{"prm-valid": `authorization_servers[0] "http://as.example.com" is not an https URL`},
+		},
+		{
+			// Never fetched: the rule is judged on the URL alone.
+			name:   "resource_metadata over plain http, not on loopback",
+			config: serverConfig{resourceMetadata: "http://mcp.example.com/.well-known/oauth-protected-resource/mcp"},
+			detail: map[string]string{"prm-valid": `before it: http://mcp.example.com/.well-known/oauth-protected-resource/mcp (the 401's resource_metadata): not fetched: it is not an https URL (http only on a loopback host), so go-sdk's client skips it`},
+		},
+		{
+			name: "resource_metadata on a private address, the only metadata",
+			config: serverConfig{resourceMetadata: "https://10.1.2.3/.well-known/oauth-protected-resource/mcp", prm: func(string) map[string]prmDoc {
+				return nil
+			}},
+			want:   map[string]Status{"prm-discovery": Fail, "prm-valid": Skip},
+			detail: map[string]string{"prm-discovery": "https://10.1.2.3/.well-known/oauth-protected-resource/mcp (the 401's resource_metadata): not fetched: it is on a private or reserved address"},
+		},
+		{
+			name: "an authorization server on a private address",
+			config: serverConfig{prm: func(base string) map[string]prmDoc {
+				return map[string]prmDoc{wellKnownPRM + "/mcp": goodDoc(base+"/mcp", "https://192.168.1.10")}
+			}},
+			want:   map[string]Status{"prm-valid": Fail},
+			detail: map[string]string{"prm-valid": `authorization_servers[0] "https://192.168.1.10" is on a private or reserved address`},
 		},
 		{
 			name:   "no metadata anywhere",

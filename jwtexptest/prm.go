@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -66,6 +66,10 @@ func (p *probe) fetchPRM(c prmCandidate) prmOutcome {
 		o.what = "not an absolute http(s) URL"
 		return o
 	}
+	if why := goSDKRefuses(c.url); why != "" {
+		o.what = "not fetched: it " + why + ", so go-sdk's client skips it (oauthex checkHTTPSOrLoopback)"
+		return o
+	}
 	req, err := http.NewRequestWithContext(p.follow, http.MethodGet, c.url, nil)
 	if err != nil {
 		o.what = err.Error()
@@ -106,8 +110,8 @@ func (p *probe) fetchPRM(c prmCandidate) prmOutcome {
 		return o
 	}
 	for i, as := range doc.AuthorizationServers {
-		if !httpsOrLoopback(as) {
-			o.what = fmt.Sprintf("authorization_servers[%d] %q is not an https URL (http only on a loopback host), which go-sdk refuses", i, as)
+		if why := goSDKRefuses(as); why != "" {
+			o.what = fmt.Sprintf("authorization_servers[%d] %q %s, which go-sdk refuses", i, as, why)
 			return o
 		}
 	}
@@ -129,25 +133,37 @@ func prefixMatch(resource, endpoint string) bool {
 	return strings.HasPrefix(ep, rp)
 }
 
-// httpsOrLoopback reports whether s is an absolute https URL, or an http
-// one on a loopback host: the authorization servers go-sdk accepts.
-func httpsOrLoopback(s string) bool {
+// goSDKRefuses says why go-sdk v1.8.0's client refuses the URL s, as a
+// metadata URL or an authorization server (oauthex checkHTTPSOrLoopback),
+// or returns "": s must be https, or http on a loopback host, and an IP
+// literal host must not be private or reserved. go-sdk does not fetch a
+// metadata URL it refuses, and neither does the probe.
+func goSDKRefuses(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
-		return false
+		return "is not an absolute URL"
 	}
-	switch u.Scheme {
-	case "https":
-		return true
-	case "http":
-		h := u.Hostname()
-		if h == "localhost" {
-			return true
-		}
-		ip := net.ParseIP(h)
-		return ip != nil && ip.IsLoopback()
+	h := u.Hostname()
+	ip, ipErr := netip.ParseAddr(h)
+	loopback := h == "localhost" || (ipErr == nil && ip.IsLoopback())
+	if !loopback && u.Scheme != "https" {
+		return "is not an https URL (http only on a loopback host)"
 	}
-	return false
+	if ipErr == nil && privateOrReserved(ip) {
+		return "is on a private or reserved address"
+	}
+	return ""
+}
+
+// cgnat is the RFC 6598 shared address space, which go-sdk counts as
+// private.
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// privateOrReserved is go-sdk v1.8.0's util.IsPrivateOrReserved: private
+// (RFC 1918, RFC 4193), link-local, multicast, unspecified, or CGNAT.
+func privateOrReserved(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return !ip.IsValid() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip)
 }
 
 // discoverPRM tries the candidates in order until one is usable, or go-sdk
