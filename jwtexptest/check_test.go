@@ -267,6 +267,12 @@ func TestCheck(t *testing.T) {
 			detail: map[string]string{"no-token-no-error": `error "invalid_token"`},
 		},
 		{
+			name:   "the no-token 401 has no WWW-Authenticate",
+			config: serverConfig{noToken: func(w http.ResponseWriter) { w.WriteHeader(http.StatusUnauthorized) }},
+			want:   map[string]Status{"no-token-no-error": Warn, "challenge-resource-metadata": Warn},
+			detail: map[string]string{"no-token-no-error": "the no-token 401 carries no WWW-Authenticate;"},
+		},
+		{
 			name:   "no token gets 200",
 			config: serverConfig{noToken: writeJSONRPCError},
 			want:   map[string]Status{"no-token-401": Fail, "no-token-no-error": Skip, "challenge-resource-metadata": Skip},

@@ -234,6 +234,8 @@ func (p *probe) noTokenNoError() Result {
 	cs, _ := parseChallenges(ww)
 	b, ok := bearer(cs)
 	switch {
+	case len(ww) == 0:
+		return warn("the no-token 401 carries no WWW-Authenticate; RFC 6750 §3 and RFC 9110 §15.5.2 want a Bearer challenge")
 	case !ok:
 		return warn("the no-token 401 carries no Bearer challenge (WWW-Authenticate %s); RFC 6750 §3 and RFC 9110 §15.5.2 want one", quoteAll(ww))
 	case b.params["error"] != "":
