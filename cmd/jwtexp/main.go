@@ -181,7 +181,12 @@ func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok b
 	opts.args = pos
 
 	if len(opts.args) > 1 {
-		fmt.Fprintf(stderr, "jwtexp: want at most one token argument, got %d; quote a pasted header line, or pipe it on stdin\n", len(opts.args))
+		hint := "quote a pasted header line, or pipe it on stdin"
+		if opts.args[0] == "check" {
+			// "jwtexp -json check URL": flags of check follow it.
+			hint = "check must be the first argument: jwtexp check [flags] URL"
+		}
+		fmt.Fprintf(stderr, "jwtexp: want at most one token argument, got %d; %s\n", len(opts.args), hint)
 		fs.Usage()
 		return opts, exitUsage, false
 	}

@@ -406,6 +406,7 @@ func TestUsage(t *testing.T) {
 		{"unquoted Bearer", []string{"Bearer", token}, "got 2; quote a pasted header line"},
 		{"unquoted header line", []string{"Authorization:", "Bearer", token}, "got 3"},
 		{"token and dash", []string{token, "-"}, "got 2"},
+		{"check after a flag", []string{"-json", "check", "http://127.0.0.1:1/mcp"}, "got 2; check must be the first argument: jwtexp check [flags] URL"},
 		{"extra argument after --", []string{"--", token, "x"}, "got 2"},
 		{"bad -at", []string{"-at", "yesterday", token}, `invalid value "yesterday" for flag -at: want RFC 3339`},
 		{"-at without zone", []string{"-at", "2024-05-01T12:00:00", token}, "for flag -at"},
