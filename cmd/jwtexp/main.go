@@ -28,9 +28,9 @@
 //	-at time
 //		Judge at this RFC 3339 instant instead of now.
 //	-version
-//		Print the module version and exit 0: v0.1.0 when installed with
-//		"go install github.com/jwtexp/jwtexp/cmd/jwtexp@v0.1.0", "(devel)"
-//		or a pseudo-version when built from a checkout.
+//		Print the module version and exit 0: the tag installed, such as
+//		v0.1.0 after "go install github.com/jwtexp/jwtexp/cmd/jwtexp@v0.1.0",
+//		or "(devel)" or a pseudo-version when built from a checkout.
 //
 // The verdict is jwtexp.ExpiredAt's: expired when at >= exp + skew (RFC 7519
 // §4.1.4).
@@ -160,7 +160,7 @@ func parseFlags(args []string, stderr io.Writer) (opts options, status int, ok b
 	fs.BoolVar(&opts.json, "json", false, "print one JSON object on stdout instead of text")
 	fs.DurationVar(&opts.skew, "skew", 0,
 		"clock skew `duration` tolerated after exp, 0 by default and never above the verifier's leeway; negative counts tokens about to expire as expired")
-	fs.BoolVar(&opts.version, "version", false, "print the module version and exit 0: v0.1.0 when installed from that tag, (devel) or a pseudo-version when built from a checkout")
+	fs.BoolVar(&opts.version, "version", false, "print the module version and exit 0: a tag such as v0.1.0 when installed from it, (devel) or a pseudo-version when built from a checkout")
 	fs.Func("at", "judge at this RFC 3339 `time` instead of now", func(s string) error {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
