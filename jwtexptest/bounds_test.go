@@ -290,9 +290,9 @@ func TestHostileEndpoint(t *testing.T) {
 			assert.Equal(t, s, st[id], id)
 		}
 		for _, i := range []int{5, 6, 9, 10} {
-			assert.Contains(t, rep.Results[i].Detail, "no response (not sent: Check's 300ms budget ran out)", rep.Results[i].ID)
+			assert.Contains(t, rep.Results[i].Detail, "no response (not sent: the probe's 300ms budget ran out)", rep.Results[i].ID)
 		}
-		assert.Contains(t, rep.Results[1].Detail, "no response (not sent: Check's 300ms budget ran out)", "the root well-known URI")
+		assert.Contains(t, rep.Results[1].Detail, "no response (not sent: the probe's 300ms budget ran out)", "the root well-known URI")
 	})
 
 	t.Run("headers never come", func(t *testing.T) {

@@ -121,7 +121,7 @@ func Check(ctx context.Context, endpoint string, opts Options) (Report, error) {
 	}
 	// The budget bounds the whole run, on top of each request's own bound;
 	// the requests it stops report it, and Check still returns a report.
-	budget, cancel := context.WithTimeoutCause(ctx, checkBudget, fmt.Errorf("Check's %v budget ran out", checkBudget))
+	budget, cancel := context.WithTimeoutCause(ctx, checkBudget, fmt.Errorf("the probe's %v budget ran out", checkBudget))
 	defer cancel()
 	p := &probe{ctx: budget, follow: context.WithValue(budget, followKey{}, true), u: u, endpoint: endpoint, origin: opts.Origin}
 	if p.origin == "" {
