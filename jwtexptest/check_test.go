@@ -273,6 +273,15 @@ func TestCheck(t *testing.T) {
 			detail: map[string]string{"no-token-no-error": "the no-token 401 carries no WWW-Authenticate;"},
 		},
 		{
+			name: "no token gets a redirect",
+			config: serverConfig{noToken: func(w http.ResponseWriter) {
+				w.Header().Set("Location", "/login")
+				w.WriteHeader(http.StatusFound)
+			}},
+			want:   map[string]Status{"no-token-401": Fail, "no-token-no-error": Skip, "challenge-resource-metadata": Skip},
+			detail: map[string]string{"no-token-401": `got 302 redirecting to "/login", not followed: the probe judges the endpoint's own answer`},
+		},
+		{
 			name:   "no token gets 200",
 			config: serverConfig{noToken: writeJSONRPCError},
 			want:   map[string]Status{"no-token-401": Fail, "no-token-no-error": Skip, "challenge-resource-metadata": Skip},

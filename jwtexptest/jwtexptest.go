@@ -248,5 +248,7 @@ func (p *probe) post(r mcpRequest, token, origin string) response {
 	if origin != "" {
 		req.Header.Set("Origin", origin)
 	}
-	return do(p.ctx, p.client, req)
+	r2 := do(p.ctx, p.client, req)
+	r2.token = token != ""
+	return r2
 }

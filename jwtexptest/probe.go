@@ -71,6 +71,7 @@ type response struct {
 	bodyErr  error // reading the body failed, or it was over maxBody
 	err      error // no response at all
 	timedOut bool  // err: no response within requestTimeout
+	token    bool  // the request carried the token
 }
 
 // notSent is the response of a request that was not sent, and why.
@@ -121,7 +122,11 @@ func (r response) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", r.status)
 	if loc := r.header.Get("Location"); loc != "" && r.status >= 300 && r.status < 400 {
-		fmt.Fprintf(&b, " redirecting to %q, not followed: the token goes to the endpoint only", loc)
+		if r.token {
+			fmt.Fprintf(&b, " redirecting to %q, not followed: the token goes to the endpoint only", loc)
+		} else {
+			fmt.Fprintf(&b, " redirecting to %q, not followed: the probe judges the endpoint's own answer", loc)
+		}
 	}
 	if ww := r.header.Values("WWW-Authenticate"); len(ww) > 0 {
 		fmt.Fprintf(&b, ` with WWW-Authenticate %s`, quoteAll(ww))
