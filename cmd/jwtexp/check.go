@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jwtexp/jwtexp"
@@ -155,7 +156,19 @@ func parseCheckFlags(args []string, stderr io.Writer) (opts checkOptions, status
 	if opts.skew < 0 {
 		return usageErr("-skew %s is negative", opts.skew)
 	}
+	if opts.origin != "" && !isOrigin(opts.origin) {
+		return usageErr("-origin %q is not an origin: want scheme://host[:port] with no path, such as http://localhost:6274", opts.origin)
+	}
 	return opts, 0, true
+}
+
+// isOrigin reports whether s is a serialized origin as a browser sends it
+// in the Origin header (RFC 6454 §6.1, the Fetch standard):
+// scheme://host[:port], no user info, path, query or fragment.
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && u.Host != "" && u.Opaque == "" && u.User == nil &&
+		u.Path == "" && u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" && !strings.HasSuffix(s, "#")
 }
 
 // writeCheckText writes one line per check (status, ID, detail) and a

@@ -205,6 +205,14 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "http:///mcp"}, "is not an absolute http(s) URL"},
 		{[]string{"check", "-skew", "-1m", "http://127.0.0.1:1/mcp"}, "-skew -1m0s is negative"},
 		{[]string{"check", "-nope", "http://127.0.0.1:1/mcp"}, "flag provided but not defined: -nope"},
+		{[]string{"check", "-origin", "localhost:6274", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "http://localhost:6274/", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "http://localhost:6274/app", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "http://localhost:6274?x", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "http://u@localhost:6274", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "localhost", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "http://", "http://127.0.0.1:1/mcp"}, "is not an origin"},
+		{[]string{"check", "-origin", "http://localhost:6274#f", "http://127.0.0.1:1/mcp"}, "is not an origin"},
 	} {
 		got := runCmd(t, nil, tt.args...)
 		assert.Equal(t, exitUsage, got.status, "%q", tt.args)
